@@ -2,6 +2,7 @@
 // (one module per remote API). An emulator is a table of routes over its slice of the world state.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import type { World } from './world.js';
 
 export interface SandboxRequest {
   method: string;
@@ -43,4 +44,48 @@ export interface Emulator {
   /** Path prefix on the sandbox server, e.g. '/github'. */
   mount: string;
   routes: Route[];
+  /**
+   * Builds an error reply in this service's own error shape. The server uses it for unknown routes (404)
+   * and injected faults; without it the server answers `{error:{code,message}}`.
+   */
+  errorReply?: (status: number, code: string, message: string) => SandboxReply;
+}
+
+/** Claims of a sandbox-issued access token (HS256 JWT from the managed-identity endpoint). */
+export interface TokenClaims {
+  aud: string;
+  iss: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  oid: string;
+  tid: string;
+  appid: string;
+  sub: string;
+}
+
+export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reply: SandboxReply };
+
+/**
+ * Checks `Authorization: Bearer <jwt>`: signature, expiry (against `now`, epoch ms) and audience (URL audiences
+ * compare without trailing slashes). On failure returns a 401 built by `errorReply` (the service's error shape;
+ * default ARM's `{error:{code,message}}`) with codes AuthenticationFailed / InvalidAuthenticationToken /
+ * ExpiredAuthenticationToken / InvalidAuthenticationTokenAudience.
+ */
+export type VerifyBearer = (
+  req: SandboxRequest,
+  audiences: string[],
+  now: number,
+  errorReply?: (status: number, code: string, message: string) => SandboxReply,
+) => VerifyResult;
+
+/** What the sandbox gives each emulator factory. */
+export interface EmulatorDeps {
+  /** The live world state (mutate it in handlers; reset replaces it, so call world() per request). */
+  world(): World;
+  /** Current time, epoch ms (the sandbox's clock). */
+  now(): number;
+  verifyBearer: VerifyBearer;
+  /** The sandbox's base URL, e.g. https://127.0.0.1:8443 (no trailing slash). */
+  sandboxUrl(): string;
 }
