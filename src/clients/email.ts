@@ -1,0 +1,24 @@
+// Azure Communication Services Email: HMAC auth with ACS_CONNECTION_STRING when set, else the managed identity.
+
+import { EmailClient } from '@azure/communication-email';
+import { azureRetryOptions } from './azureSdk.js';
+import { azureCredential } from './credential.js';
+import { baseUrlSetting, clientCache, optionalSetting, requiredSetting } from './settings.js';
+import { trustExtraCa } from './trust.js';
+
+const clients = clientCache<EmailClient>();
+
+export function emailClient(): EmailClient {
+  trustExtraCa();
+  const connectionString = optionalSetting('ACS_CONNECTION_STRING');
+  if (connectionString !== undefined) {
+    return clients(`hmac|${connectionString}`, () => new EmailClient(connectionString, { retryOptions: azureRetryOptions() }));
+  }
+  const endpoint = baseUrlSetting('ACS_ENDPOINT');
+  const credential = azureCredential();
+  return clients(`entra|${endpoint}`, () => new EmailClient(endpoint, credential, { retryOptions: azureRetryOptions() }));
+}
+
+export function emailSenderAddress(): string {
+  return requiredSetting('EMAIL_SENDER_ADDRESS');
+}
