@@ -1,0 +1,73 @@
+// The incident as actions return it, and the enums and classification rules of the Sentinel API.
+
+import type { Incident } from '@azure/arm-securityinsight';
+import { z } from 'zod';
+
+export const SEVERITIES = ['High', 'Medium', 'Low', 'Informational'] as const;
+export const STATUSES = ['New', 'Active', 'Closed'] as const;
+export const CLASSIFICATIONS = ['Undetermined', 'TruePositive', 'BenignPositive', 'FalsePositive'] as const;
+export const CLASSIFICATION_REASONS = ['SuspiciousActivity', 'SuspiciousButExpected', 'IncorrectAlertLogic', 'InaccurateData'] as const;
+
+export type Classification = (typeof CLASSIFICATIONS)[number];
+export type ClassificationReason = (typeof CLASSIFICATION_REASONS)[number];
+
+/** The reasons Sentinel accepts with each classification (Undetermined takes none). */
+export const VALID_REASONS: Readonly<Record<Classification, readonly ClassificationReason[]>> = {
+  Undetermined: [],
+  TruePositive: ['SuspiciousActivity'],
+  BenignPositive: ['SuspiciousButExpected'],
+  FalsePositive: ['IncorrectAlertLogic', 'InaccurateData'],
+};
+
+export const incidentInput = z.string().min(1).max(1024).describe('incident name (GUID) in the configured workspace, or its full ARM id');
+
+export const ownerSchema = z.object({
+  objectId: z.string().optional(),
+  email: z.string().optional(),
+  userPrincipalName: z.string().optional(),
+  assignedTo: z.string().optional(),
+});
+
+export const incidentSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  etag: z.string().optional(),
+  title: z.string(),
+  description: z.string().optional(),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(STATUSES),
+  classification: z.enum(CLASSIFICATIONS).optional(),
+  classificationReason: z.enum(CLASSIFICATION_REASONS).optional(),
+  classificationComment: z.string().optional(),
+  owner: ownerSchema,
+  labels: z.array(z.string()),
+  incidentNumber: z.number().int().optional(),
+  incidentUrl: z.string().optional(),
+  providerName: z.string().optional(),
+  createdTimeUtc: z.string().optional(),
+  lastModifiedTimeUtc: z.string().optional(),
+});
+export type IncidentSummary = z.infer<typeof incidentSummarySchema>;
+
+export function summarise(incident: Incident): IncidentSummary {
+  const owner = incident.owner ?? {};
+  return {
+    id: incident.id ?? '',
+    name: incident.name ?? '',
+    etag: incident.etag,
+    title: incident.title ?? '',
+    description: incident.description,
+    severity: incident.severity as IncidentSummary['severity'],
+    status: incident.status as IncidentSummary['status'],
+    classification: incident.classification as IncidentSummary['classification'],
+    classificationReason: incident.classificationReason as IncidentSummary['classificationReason'],
+    classificationComment: incident.classificationComment,
+    owner: { objectId: owner.objectId, email: owner.email, userPrincipalName: owner.userPrincipalName, assignedTo: owner.assignedTo },
+    labels: (incident.labels ?? []).map((l) => l.labelName),
+    incidentNumber: incident.incidentNumber,
+    incidentUrl: incident.incidentUrl,
+    providerName: incident.providerName,
+    createdTimeUtc: incident.createdTimeUtc?.toISOString(),
+    lastModifiedTimeUtc: incident.lastModifiedTimeUtc?.toISOString(),
+  };
+}

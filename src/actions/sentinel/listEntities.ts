@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { callAzureSdk } from '../../clients/azureSdk.js';
+import { incidentRef, sentinelClient } from '../../clients/sentinel.js';
+import { defineAction } from '../action.js';
+import { DEFAULT_TIMEOUT_MS, READ_RETRY, azureRole, toJson } from '../policies.js';
+import { incidentInput } from './incident.js';
+
+const entitySchema = z.object({
+  kind: z.string(),
+  id: z.string(),
+  name: z.string(),
+  /** The entity's kind-specific fields (accountName, upnSuffix, address, url, ...), camelCase as Sentinel sends them. */
+  properties: z.record(z.string(), z.unknown()),
+});
+
+export const listEntities = defineAction({
+  name: 'sentinel.listEntities',
+  title: 'List incident entities',
+  description: "Lists the entities (accounts, IPs, URLs, hosts, ...) of a Sentinel incident; they can arrive minutes after the incident.",
+  input: z.object({ incidentId: incidentInput }),
+  output: z.object({ entities: z.array(entitySchema) }),
+  permissions: [azureRole('Sentinel', 'Microsoft Sentinel Reader')],
+  retry: READ_RETRY,
+  timeoutInMs: DEFAULT_TIMEOUT_MS,
+  sideEffect: false,
+  async run(input, ctx) {
+    const ref = incidentRef(input.incidentId);
+    const response = await callAzureSdk('Sentinel', () =>
+      sentinelClient(ref.subscriptionId).incidents.listEntities(ref.resourceGroup, ref.workspaceName, ref.incidentId, { abortSignal: ctx.signal }),
+    );
+    const entities = (response.entities ?? []).map((entity) => {
+      const { id, name, kind, type: _type, systemData: _systemData, ...properties } = toJson(entity) as Record<string, unknown>;
+      return { kind: String(kind), id: String(id ?? ''), name: String(name ?? ''), properties };
+    });
+    return { entities };
+  },
+});

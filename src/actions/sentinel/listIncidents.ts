@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { callAzureSdk } from '../../clients/azureSdk.js';
+import { requiredSetting } from '../../clients/settings.js';
+import { sentinelClient } from '../../clients/sentinel.js';
+import { defineAction } from '../action.js';
+import { DEFAULT_TIMEOUT_MS, READ_RETRY, azureRole } from '../policies.js';
+import { STATUSES, incidentSummarySchema, summarise, type IncidentSummary } from './incident.js';
+
+export const listIncidents = defineAction({
+  name: 'sentinel.listIncidents',
+  title: 'List recent incidents',
+  description: 'Lists the incidents of the configured workspace created since a time, newest first (used by the reconciler).',
+  input: z.object({
+    createdAfter: z.iso.datetime({ offset: true }),
+    statuses: z.array(z.enum(STATUSES)).min(1).optional(),
+    top: z.number().int().min(1).max(1000).default(200),
+  }),
+  output: z.object({ incidents: z.array(incidentSummarySchema) }),
+  permissions: [azureRole('Sentinel', 'Microsoft Sentinel Reader')],
+  retry: READ_RETRY,
+  timeoutInMs: DEFAULT_TIMEOUT_MS,
+  sideEffect: false,
+  async run(input, ctx) {
+    const subscriptionId = requiredSetting('SENTINEL_SUBSCRIPTION_ID');
+    const resourceGroup = requiredSetting('SENTINEL_RESOURCE_GROUP');
+    const workspace = requiredSetting('SENTINEL_WORKSPACE_NAME');
+    const clauses = [`properties/createdTimeUtc ge ${new Date(input.createdAfter).toISOString()}`];
+    if (input.statuses) clauses.push(`(${input.statuses.map((s) => `properties/status eq '${s}'`).join(' or ')})`);
+    const pages = sentinelClient(subscriptionId).incidents.list(resourceGroup, workspace, {
+      filter: clauses.join(' and '),
+      orderby: 'properties/createdTimeUtc desc',
+      top: Math.min(input.top, 200),
+      abortSignal: ctx.signal,
+    });
+    const incidents: IncidentSummary[] = [];
+    await callAzureSdk('Sentinel', async () => {
+      for await (const incident of pages) {
+        incidents.push(summarise(incident));
+        if (incidents.length >= input.top) break;
+      }
+    });
+    return { incidents };
+  },
+});
