@@ -1,0 +1,332 @@
+// Relay body or bare ARM incident → one typed, frozen Incident. Everything in it is untrusted text:
+// strings are made well-formed, stripped of control and bidi-override characters and capped; nothing is
+// evaluated and no URL is followed.
+import { z } from 'zod';
+import { toIncident } from './accessors.js';
+import {
+  ENTITY_KINDS,
+  type AlertData,
+  type CommentData,
+  type EntityData,
+  type EventType,
+  type Incident,
+  type IncidentData,
+  type IncidentLabel,
+  type IncidentOwner,
+} from './model.js';
+import {
+  armIncidentSchema,
+  describeValue,
+  INCIDENT_ID_PATTERN,
+  relayBodySchema,
+  toFieldErrors,
+  type ArmAlert,
+  type ArmEntity,
+  type ArmIncident,
+  type FieldError,
+} from './schema.js';
+import { isForbiddenKey, parseUntrustedJson, UntrustedJsonError, type JsonObject, type JsonValue } from './untrustedJson.js';
+
+export const TITLE_MAX = 1024;
+export const DESCRIPTION_MAX = 20_000;
+export const COMMENT_MAX = 30_000;
+export const TEXT_MAX = 4096;
+
+export class IncidentValidationError extends Error {
+  override name = 'IncidentValidationError';
+  constructor(readonly details: FieldError[]) {
+    super(`The incident is invalid: ${details.map((d) => `${d.path} (expected ${d.expected})`).join('; ')}`);
+  }
+}
+
+/** Typed property checks for the entity kinds the accessors read. */
+const entityProperties: Record<string, z.ZodType> = {
+  Account: z.object({
+    accountName: z.string().nullish(),
+    upnSuffix: z.string().nullish(),
+    aadUserId: z.string().nullish(),
+    aadTenantId: z.string().nullish(),
+    displayName: z.string().nullish(),
+  }),
+  Ip: z.object({ address: z.string().min(1) }),
+  Url: z.object({ url: z.string().min(1) }),
+  Host: z.object({ hostName: z.string().nullish(), dnsDomain: z.string().nullish() }),
+  CloudApplication: z.object({ appId: z.number().nullish(), appName: z.string().nullish() }),
+  File: z.object({ fileName: z.string().nullish(), directory: z.string().nullish() }),
+  FileHash: z.object({ hashValue: z.string().nullish(), algorithm: z.string().nullish() }),
+};
+
+/**
+ * Validates and normalises what the webhook received (already parsed with parseUntrustedJson).
+ * Throws IncidentValidationError listing every invalid path.
+ */
+export function normaliseIncident(body: unknown): Incident {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new IncidentValidationError([
+      { path: '(body)', expected: 'a Sentinel incident trigger body or ARM incident object', received: describeValue(body) },
+    ]);
+  }
+  const isRelayBody = ['objectSchemaType', 'objectEventType', 'workspaceInfo', 'object'].some((k) => Object.hasOwn(body, k));
+  let arm: ArmIncident;
+  let eventType: EventType = 'Create';
+  let workspaceId: string | undefined;
+  const errors: FieldError[] = [];
+  let prefix: (string | number)[] = [];
+  if (isRelayBody) {
+    const parsed = relayBodySchema.safeParse(body);
+    if (!parsed.success) throw new IncidentValidationError(toFieldErrors(parsed.error.issues, body));
+    arm = parsed.data.object;
+    eventType = parsed.data.objectEventType;
+    workspaceId = parsed.data.workspaceId.toLowerCase();
+    prefix = ['object'];
+    errors.push(...workspaceMismatches(parsed.data.workspaceInfo, arm.id));
+  } else {
+    const parsed = armIncidentSchema.safeParse(body);
+    if (!parsed.success) throw new IncidentValidationError(toFieldErrors(parsed.error.issues, body));
+    arm = parsed.data;
+  }
+  const match = INCIDENT_ID_PATTERN.exec(arm.id)!;
+  const [, subscriptionId, resourceGroup, workspaceName, name] = match as unknown as [string, string, string, string, string];
+  if (arm.name != null && arm.name.toLowerCase() !== name.toLowerCase()) {
+    errors.push({ path: [...prefix, 'name'].join('.'), expected: `the last segment of the id ("${name}")`, received: describeValue(arm.name) });
+  }
+  const entities = (arm.properties.relatedEntities ?? []).map((e, i) => {
+    const entity = normaliseEntity(e);
+    const schema = entityProperties[entity.kind];
+    if (schema) {
+      const checked = schema.safeParse(entity.properties);
+      if (!checked.success) {
+        const at = [...prefix, 'properties', 'relatedEntities', i, 'properties'];
+        for (const err of toFieldErrors(checked.error.issues, entity.properties)) {
+          errors.push({ ...err, path: `${pathText(at)}.${err.path}` });
+        }
+      }
+    }
+    return entity;
+  });
+  if (errors.length > 0) throw new IncidentValidationError(errors);
+
+  const p = arm.properties;
+  const alerts = (p.alerts ?? []).map(normaliseAlert);
+  const ruleIds = (p.relatedAnalyticRuleIds ?? []).map((id) => clean(id, TEXT_MAX, true));
+  const data: IncidentData = {
+    id: arm.id,
+    name,
+    ...opt('etag', arm.etag, TEXT_MAX),
+    workspace: { subscriptionId: subscriptionId.toLowerCase(), resourceGroup, workspaceName, ...(workspaceId ? { workspaceId } : {}) },
+    eventType,
+    ...(p.incidentNumber != null ? { number: p.incidentNumber } : {}),
+    title: clean(p.title, TITLE_MAX, true),
+    description: clean(p.description ?? '', DESCRIPTION_MAX, false),
+    severity: p.severity,
+    status: p.status,
+    ...(p.classification != null ? { classification: p.classification } : {}),
+    ...opt('classificationReason', p.classificationReason, TEXT_MAX),
+    owner: normaliseOwner(p.owner),
+    labels: dedupe((p.labels ?? []).map((l): IncidentLabel => ({ name: clean(l.labelName, TEXT_MAX, true), type: clean(l.labelType ?? 'User', 64, true) })), (l) => l.name.toLowerCase()),
+    analyticRuleIds: ruleIds,
+    analyticRuleGuids: dedupe(
+      [...ruleIds.map((id) => lastSegment(id)), ...alerts.flatMap((a) => ruleIdsOf(a.additionalData))].map((s) => s.toLowerCase()),
+      (s) => s,
+    ),
+    analyticRuleNames: dedupe(alerts.flatMap((a) => ruleNameOf(a.additionalData)), (s) => s.toLowerCase()),
+    tactics: dedupe(cleanList([...(p.additionalData?.tactics ?? []), ...alerts.flatMap((a) => a.tactics)]), (s) => s.toLowerCase()),
+    techniques: dedupe(cleanList([...(p.additionalData?.techniques ?? []), ...alerts.flatMap((a) => a.techniques)]), (s) => s.toLowerCase()),
+    productNames: dedupe(
+      cleanList([...(p.additionalData?.alertProductNames ?? []), ...alerts.flatMap((a) => (a.productName ? [a.productName] : []))]),
+      (s) => s.toLowerCase(),
+    ),
+    provider: clean(p.providerName ?? 'Azure Sentinel', TEXT_MAX, true),
+    ...opt('providerIncidentId', p.providerIncidentId, TEXT_MAX),
+    ...opt('portalUrl', p.incidentUrl, TEXT_MAX),
+    ...optTime('createdTimeUtc', p.createdTimeUtc),
+    ...optTime('lastModifiedTimeUtc', p.lastModifiedTimeUtc),
+    ...optTime('firstActivityTimeUtc', p.firstActivityTimeUtc),
+    ...optTime('lastActivityTimeUtc', p.lastActivityTimeUtc),
+    alerts,
+    entities,
+    comments: (p.comments ?? []).map(
+      (c): CommentData => ({
+        message: clean(c.properties.message, COMMENT_MAX, false),
+        ...optTime('createdTimeUtc', c.properties.createdTimeUtc),
+        ...opt('author', c.properties.author?.userPrincipalName ?? c.properties.author?.email ?? c.properties.author?.name, TEXT_MAX),
+      }),
+    ),
+  };
+  return toIncident(deepFreeze(data));
+}
+
+/** Parses untrusted JSON text and normalises it; both kinds of failure surface as typed errors. */
+export function parseIncident(text: string): Incident {
+  return normaliseIncident(parseUntrustedJson(text));
+}
+export { UntrustedJsonError };
+
+function workspaceMismatches(info: { SubscriptionId: string; ResourceGroupName: string; WorkspaceName: string }, id: string): FieldError[] {
+  const m = INCIDENT_ID_PATTERN.exec(id);
+  if (!m) return [];
+  const pairs: [keyof typeof info, string][] = [
+    ['SubscriptionId', m[1]!],
+    ['ResourceGroupName', m[2]!],
+    ['WorkspaceName', m[3]!],
+  ];
+  return pairs
+    .filter(([key, fromId]) => info[key].toLowerCase() !== fromId.toLowerCase())
+    .map(([key, fromId]) => ({
+      path: `workspaceInfo.${key}`,
+      expected: `the value in object.id ("${fromId}")`,
+      received: describeValue(info[key]),
+    }));
+}
+
+function normaliseEntity(e: ArmEntity): EntityData {
+  const kind = ENTITY_KINDS.find((k) => k.toLowerCase() === e.kind.toLowerCase()) ?? clean(e.kind, 64, true);
+  const properties = (e.properties ?? Object.create(null)) as JsonObject;
+  const friendly = properties.friendlyName;
+  return {
+    kind,
+    ...opt('id', e.id, TEXT_MAX),
+    ...(typeof friendly === 'string' ? { friendlyName: clean(friendly, TEXT_MAX, true) } : {}),
+    properties,
+  };
+}
+
+function normaliseAlert(a: ArmAlert): AlertData {
+  const p = a.properties;
+  const additionalData = (p.additionalData ?? Object.create(null)) as JsonObject;
+  return {
+    ...opt('id', a.id, TEXT_MAX),
+    ...opt('systemAlertId', p.systemAlertId, TEXT_MAX),
+    displayName: clean(p.alertDisplayName ?? p.friendlyName ?? '', TITLE_MAX, true),
+    ...opt('description', p.description, DESCRIPTION_MAX, false),
+    ...opt('severity', p.severity, 64),
+    ...opt('status', p.status, 64),
+    ...opt('productName', p.productName, TEXT_MAX),
+    ...opt('productComponentName', p.productComponentName, TEXT_MAX),
+    ...opt('providerAlertId', p.providerAlertId, TEXT_MAX),
+    tactics: cleanList(p.tactics ?? []),
+    techniques: cleanList(p.techniques ?? []),
+    ...optTime('startTimeUtc', p.startTimeUtc),
+    ...optTime('endTimeUtc', p.endTimeUtc),
+    customDetails: customDetailsOf(additionalData),
+    additionalData,
+  };
+}
+
+const CUSTOM_DETAILS_KEYS = ['custom details', 'customdetails'];
+
+/**
+ * Sentinel puts an analytic rule's custom details in the alert's additionalData under "Custom Details",
+ * as a JSON string of {name: [values]}. Accept an object as well, and scalar values.
+ */
+function customDetailsOf(additionalData: JsonObject): Record<string, readonly string[]> {
+  const out = Object.create(null) as Record<string, string[]>;
+  for (const key of Object.keys(additionalData)) {
+    if (!CUSTOM_DETAILS_KEYS.includes(key.toLowerCase())) continue;
+    const details = jsonish(additionalData[key]!);
+    if (details === null || typeof details !== 'object' || Array.isArray(details)) continue;
+    for (const [name, value] of Object.entries(details)) {
+      const values = (Array.isArray(value) ? value : [value]).flatMap(scalarText);
+      const cleanName = clean(name, 256, true);
+      if (values.length > 0 && !isForbiddenKey(cleanName)) {
+        out[cleanName] = dedupe(values.map((v) => clean(v, TEXT_MAX, true)), (v) => v);
+      }
+    }
+  }
+  return out;
+}
+
+function ruleIdsOf(additionalData: JsonObject): string[] {
+  const value = jsonish(additionalData['Analytic Rule Ids'] ?? null);
+  return (Array.isArray(value) ? value : [value]).flatMap(scalarText).map((id) => lastSegment(clean(id, TEXT_MAX, true)));
+}
+
+function ruleNameOf(additionalData: JsonObject): string[] {
+  const value = additionalData['Analytic Rule Name'];
+  return typeof value === 'string' && value !== '' ? [clean(value, TEXT_MAX, true)] : [];
+}
+
+/** A JSON value that may itself be JSON text (Sentinel stringifies nested data in additionalData). */
+function jsonish(value: JsonValue): JsonValue {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return value;
+  try {
+    return parseUntrustedJson(trimmed, 16);
+  } catch {
+    return value;
+  }
+}
+
+function scalarText(v: JsonValue | undefined): string[] {
+  if (typeof v === 'string') return v === '' ? [] : [v];
+  if (typeof v === 'number' || typeof v === 'boolean') return [String(v)];
+  return [];
+}
+
+function normaliseOwner(owner: ArmIncident['properties']['owner']): IncidentOwner {
+  if (!owner) return {};
+  return {
+    ...opt('objectId', owner.objectId, 64),
+    ...opt('email', owner.email, TEXT_MAX),
+    ...opt('assignedTo', owner.assignedTo, TEXT_MAX),
+    ...opt('userPrincipalName', owner.userPrincipalName, TEXT_MAX),
+    ...opt('ownerType', owner.ownerType, 64),
+  };
+}
+
+function lastSegment(id: string): string {
+  const parts = id.split('/').filter((s) => s !== '');
+  return parts[parts.length - 1] ?? id;
+}
+
+// C0/C1 controls (except tab and newlines), bidi embeddings/overrides/isolates, zero-width space and BOM.
+const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Untrusted text made safe to store and display: well-formed, NFC, no control tricks, at most `max` characters. */
+export function clean(s: string, max: number, singleLine: boolean): string {
+  let out = s.replace(LONE_SURROGATE, '\uFFFD').replace(UNSAFE_CHARS, '');
+  if (singleLine) out = out.replace(/[\t\r\n]+/g, ' ').trim();
+  out = out.normalize('NFC');
+  if (out.length <= max) return out;
+  let cut = max - 1;
+  const code = out.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--; // do not split a surrogate pair
+  return `${out.slice(0, cut)}…`;
+}
+
+function cleanList(list: readonly string[]): string[] {
+  return list.map((s) => clean(s, 256, true)).filter((s) => s !== '');
+}
+
+function opt<K extends string>(key: K, value: string | null | undefined, max: number, singleLine = true): { [P in K]?: string } {
+  return value == null || value === '' ? {} : ({ [key]: clean(value, max, singleLine) } as { [P in K]: string });
+}
+
+function optTime<K extends string>(key: K, value: string | null | undefined): { [P in K]?: string } {
+  return value == null ? {} : ({ [key]: new Date(Date.parse(value)).toISOString() } as { [P in K]: string });
+}
+
+function dedupe<T>(list: readonly T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  return list.filter((t) => {
+    const k = key(t);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
