@@ -112,7 +112,16 @@ export const GitHubWorldSchema = z.object({
   tokens: z.array(
     z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('pat'), token: z.string(), login }),
-      z.object({ kind: z.literal('installation'), token: z.string(), installationId: z.number().int(), expiresAt: z.string() }),
+      z.object({
+        kind: z.literal('installation'),
+        token: z.string(),
+        installationId: z.number().int(),
+        expiresAt: z.string(),
+        /** What the token may do: the installation's permissions, or the subset requested when it was created. */
+        permissions: z.record(z.string(), z.enum(['read', 'write', 'admin'])),
+        /** Repository names it is limited to, or null for all the installation's repositories. */
+        repositories: z.array(z.string()).nullable(),
+      }),
     ]),
   ),
   /** Every credential received by POST /credentials/revoke, in order. */
