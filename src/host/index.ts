@@ -1,0 +1,216 @@
+// startHost: the local Functions host in one call. It applies the app settings, loads the unmodified app
+// (capturing every registration), starts the durable engine and mounts its HTTP API, serves the HTTP
+// triggers, starts the timer triggers, and listens. close() undoes all of it and frees the port.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { RealClock, type Clock } from './clock.js';
+import { setCoreLogSink, type Registrations, type RpcTypedData } from './coreModule.js';
+import { HttpTriggers, type HttpFunctionRoute } from './http/httpTriggers.js';
+import type { ExtraInputProviders } from './http/invocation.js';
+import { unservedInputTypes } from './http/invocation.js';
+import { resolveKeys, type HostKeys } from './http/keys.js';
+import { listen, type HostServer, type Mount } from './http/server.js';
+import { loadApp, type HostJson } from './loadApp.js';
+import { fromWorkerLevel, HostLogger } from './log.js';
+import { applySettings, readSettings, resolveSettingReferences, type AppliedSettings } from './settings.js';
+import { TimerTriggers } from './timers.js';
+
+export const defaultPort = 7071;
+export const defaultHubName = 'SoarHub';
+export const hubNameSetting = 'DURABLE_TASK_HUB_NAME';
+
+export interface StartHostOptions {
+  /** The app folder: package.json (its `main` names the built entry), host.json, local.settings.json. */
+  appDir: string;
+  /** Overrides package.json `main` (a file or glob, relative to appDir, or absolute). */
+  main?: string;
+  /** Default: Host.LocalHttpPort from local.settings.json, else 7071. 0 picks a free port. */
+  port?: number;
+  /** Settings applied over local.settings.json; they also win over variables already in the environment. */
+  settings?: Record<string, string>;
+  clock?: Clock;
+  /** SQLite file of the durable store; ':memory:' (the default) keeps nothing. */
+  storePath?: string;
+  logger?: HostLogger;
+  activityConcurrency?: number;
+  /** Where generated keys are kept across restarts (npm start: .soar/host-keys.json). Default: not kept. */
+  keysFile?: string;
+  /** Extra path handlers (pages, tools), tried after the durable HTTP API and before the app's routes. */
+  mounts?: Mount[];
+}
+
+/** The durable engine as the host drives it (src/host/durable). */
+export interface DurableEngine {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  clientBindingData(): RpcTypedData;
+  handleHttp(req: IncomingMessage, res: ServerResponse, subPath: string): Promise<void>;
+}
+
+export interface HttpFunctionInfo {
+  name: string;
+  methods: string[] | undefined;
+  authLevel: string;
+  /** Absolute URL of the route template, e.g. http://127.0.0.1:7071/api/items/{id:int}. */
+  url: string;
+}
+
+export interface LocalHost {
+  url: string;
+  port: number;
+  functionKey: string;
+  masterKey: string;
+  keys: HostKeys;
+  registrations: Registrations;
+  hostJson: HostJson;
+  hubName: string;
+  logger: HostLogger;
+  durable: DurableEngine | undefined;
+  httpFunctions: HttpFunctionInfo[];
+  /** The local.settings.json that was read, if any. */
+  settingsFile: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Supported trigger types; any other trigger is reported at start and never fires locally. */
+const runnableTriggers = new Set(['httpTrigger', 'timerTrigger', 'orchestrationTrigger', 'activityTrigger', 'entityTrigger']);
+
+export async function startHost(options: StartHostOptions): Promise<LocalHost> {
+  const appDir = path.resolve(options.appDir);
+  const logger = options.logger ?? new HostLogger();
+  const settings = await readSettings(appDir, options.settings ?? {});
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const close = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        logger.error(`Stopping the host: ${(err as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    const applied: AppliedSettings = applySettings(settings);
+    cleanups.push(() => applied.restore());
+    logger.redactor.addSecretSettings(process.env);
+    for (const name of applied.skipped) {
+      logger.warn(`Skipping '${name}' from local settings as it is already defined in the environment.`);
+    }
+    const keys = await resolveKeys(process.env, options.keysFile);
+    logger.redactor.addValues([keys.functionKey, keys.masterKey]);
+
+    setCoreLogSink((level, category, message) => {
+      const hostLevel = fromWorkerLevel(level);
+      if (hostLevel) logger.write(hostLevel, `${category === 'system' ? 'Worker' : 'App'}: ${message}`);
+    });
+    cleanups.push(() => setCoreLogSink(() => undefined));
+
+    const loaded = await loadApp(appDir, options.main === undefined ? {} : { main: options.main });
+    const { registrations, hostJson } = loaded;
+    const routePrefix = hostJson.extensions?.http?.routePrefix ?? 'api';
+    const hubName = resolveSettingReferences(hostJson.extensions?.durableTask?.hubName ?? defaultHubName, {
+      [hubNameSetting]: defaultHubName,
+      ...process.env,
+    });
+    const clock = options.clock ?? new RealClock();
+
+    let baseUrl = '';
+    const durable = await createDurableEngine({
+      registrations,
+      hubName,
+      storePath: options.storePath ?? ':memory:',
+      clock,
+      logger,
+      ...(options.activityConcurrency === undefined ? {} : { activityConcurrency: options.activityConcurrency }),
+      baseUrl: () => baseUrl,
+      functionKey: keys.functionKey,
+    });
+    const extraInputs: ExtraInputProviders = {};
+    if (durable) extraInputs.durableClient = () => durable.clientBindingData();
+    reportUnsupported(registrations, extraInputs, logger);
+
+    const triggers = new HttpTriggers({ registrations, logger, extraInputs, routePrefix, keys });
+    const timers = new TimerTriggers({ registrations, clock, logger, extraInputs });
+    const mounts: Mount[] = [];
+    if (durable) {
+      const handle = (req: IncomingMessage, res: ServerResponse, subPath: string) => durable.handleHttp(req, res, subPath);
+      mounts.push({ prefix: '/runtime/webhooks/durabletask/', handle }, { prefix: '/durabletask/', handle });
+    }
+    mounts.push(...(options.mounts ?? []));
+
+    const port = options.port ?? settings.localHttpPort ?? defaultPort;
+    const server: HostServer = await listen({ mounts, triggers, logger }, port);
+    cleanups.push(() => server.close());
+    baseUrl = `http://127.0.0.1:${server.port}`;
+
+    if (durable) {
+      await durable.start();
+      cleanups.push(() => durable.stop());
+    }
+    timers.start();
+    cleanups.push(() => timers.stop());
+
+    const httpFunctions = triggers.routes.map((r: HttpFunctionRoute) => ({
+      name: r.functionName,
+      methods: r.methods,
+      authLevel: r.authLevel,
+      url: baseUrl + triggers.pathOf(r),
+    }));
+    logger.info(`Host started: ${registrations.functions.size} functions, listening on ${baseUrl}`);
+    return {
+      url: baseUrl,
+      port: server.port,
+      functionKey: keys.functionKey,
+      masterKey: keys.masterKey,
+      keys,
+      registrations,
+      hostJson,
+      hubName,
+      logger,
+      durable,
+      httpFunctions,
+      settingsFile: settings.file,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function reportUnsupported(registrations: Registrations, providers: ExtraInputProviders, logger: HostLogger): void {
+  for (const [name, fn] of registrations.functions) {
+    const trigger = Object.values(fn.metadata.bindings).find((b) => b.type?.toLowerCase().endsWith('trigger'));
+    if (trigger?.type && !runnableTriggers.has(trigger.type)) {
+      logger.warn(`Function '${name}' has a ${trigger.type}, which the local host does not run.`);
+    }
+    for (const type of unservedInputTypes(fn, providers)) {
+      logger.warn(`Function '${name}' has a ${type} input, which the local host does not provide.`);
+    }
+  }
+}
+
+interface DurableEngineOptions {
+  registrations: Registrations;
+  hubName: string;
+  storePath: string;
+  clock: Clock;
+  logger: HostLogger;
+  activityConcurrency?: number;
+  baseUrl(): string;
+  functionKey: string;
+}
+
+/** The durable engine lives in ./durable (written separately); until it exists the host runs without it. */
+async function createDurableEngine(options: DurableEngineOptions): Promise<DurableEngine | undefined> {
+  const specifier = './durable/index.js';
+  let mod: { DurableRuntime?: new (o: DurableEngineOptions) => DurableEngine };
+  try {
+    mod = (await import(specifier)) as typeof mod;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+  return mod.DurableRuntime ? new mod.DurableRuntime(options) : undefined;
+}
