@@ -3,6 +3,7 @@
 // SOAR_EXTRA_CA_FILE); nothing is ever written unless the caller asks for the CA file.
 
 import { webcrypto } from 'node:crypto';
+import './reflectMetadata.js';
 import * as x509 from '@peculiar/x509';
 
 export interface SandboxTls {
