@@ -1,0 +1,4 @@
+// Every playbook the app runs, with its trigger. Each playbook file exports its entry; list it here.
+import type { PlaybookEntry } from '../src/routing/trigger.js';
+
+export const catalogue: PlaybookEntry[] = [];

@@ -1,0 +1,122 @@
+// POST /api/incidents (the relay's target) and GET /api/intake (the ledger). Registered through a
+// factory so that the real app and test apps register the same code with their own catalogue.
+import { randomUUID } from 'node:crypto';
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { clean, normaliseIncident, IncidentValidationError } from '../incident/normalise.js';
+import { parseUntrustedJson, UntrustedJsonError, type JsonValue } from '../incident/untrustedJson.js';
+import type { FieldError } from '../incident/schema.js';
+import { ledgerRecord, queryLedger, recordDelivery, registerLedgerOrchestration } from './ledger.js';
+import { matchPlaybooks } from './match.js';
+import { startRuns, type Delivery } from './runs.js';
+import { validateCatalogue, type PlaybookEntry } from './trigger.js';
+
+/** Largest accepted body. Sentinel incidents with 150 alerts and their entities stay well below. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface IntakeOptions {
+  catalogue: readonly PlaybookEntry[];
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: FieldError[] };
+}
+
+export function registerIntake(options: IntakeOptions): void {
+  const problems = validateCatalogue(options.catalogue);
+  if (problems.length > 0) {
+    throw new Error(`The playbook catalogue is invalid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+  }
+  registerLedgerOrchestration();
+  app.http('incidentWebhook', {
+    route: 'incidents',
+    methods: ['POST'],
+    authLevel: 'function',
+    extraInputs: [df.input.durableClient()],
+    handler: (request, context) => receiveIncident(request, context, options.catalogue),
+  });
+  app.http('intakeLedger', {
+    route: 'intake',
+    methods: ['GET'],
+    authLevel: 'function',
+    extraInputs: [df.input.durableClient()],
+    handler: listDeliveries,
+  });
+}
+
+async function receiveIncident(request: HttpRequest, context: InvocationContext, catalogue: readonly PlaybookEntry[]): Promise<HttpResponseInit> {
+  if (!isJsonMediaType(request.headers.get('content-type'))) {
+    return error(415, 'unsupported_media_type', 'Send the incident as application/json.');
+  }
+  const declaredLength = Number(request.headers.get('content-length') ?? '0');
+  if (declaredLength > MAX_BODY_BYTES) return tooLarge();
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > MAX_BODY_BYTES) return tooLarge();
+
+  let incident;
+  let body: JsonValue;
+  try {
+    body = parseUntrustedJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    incident = normaliseIncident(body);
+  } catch (err) {
+    if (err instanceof IncidentValidationError) {
+      return error(400, 'invalid_incident', 'The body is not a valid Sentinel incident.', err.details);
+    }
+    if (err instanceof UntrustedJsonError) return error(400, 'invalid_json', err.message);
+    if (err instanceof TypeError) return error(400, 'invalid_json', 'Body is not valid UTF-8.');
+    throw err;
+  }
+
+  const delivery: Delivery = { deliveryId: randomUUID(), receivedAtUtc: new Date().toISOString(), source: 'webhook' };
+  const routing = matchPlaybooks(incident, catalogue);
+  const client = df.getClient(context);
+  const runs = await startRuns(client, incident, routing.matches, delivery);
+  const eventUniqueId = eventUniqueIdOf(body);
+  await recordDelivery(client, ledgerRecord(incident, delivery, runs, { eventUniqueId, reason: routing.reason }));
+  context.log(
+    `Delivery ${delivery.deliveryId}: incident ${incident.number ?? incident.name} (${incident.eventType}) → ` +
+      (runs.length === 0 ? 'no playbook' : runs.map((r) => `${r.instanceId}${r.duplicate ? ' (duplicate)' : ''}`).join(', ')),
+  );
+  const summary = { deliveryId: delivery.deliveryId, incident: { id: incident.id, number: incident.number ?? null } };
+  if (runs.length === 0) return { status: 200, jsonBody: { ...summary, runs, reason: routing.reason } };
+  return { status: 202, jsonBody: { ...summary, runs } };
+}
+
+async function listDeliveries(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const details: FieldError[] = [];
+  const since = request.query.get('since');
+  const topText = request.query.get('top');
+  const incident = request.query.get('incident');
+  const sinceDate = since ? new Date(since) : undefined;
+  if (sinceDate && Number.isNaN(sinceDate.getTime())) details.push({ path: 'since', expected: 'ISO 8601 date-time', received: since! });
+  const top = topText === null ? 100 : Number(topText);
+  if (!Number.isInteger(top) || top < 1 || top > 1000) details.push({ path: 'top', expected: 'integer 1–1000', received: topText ?? '' });
+  if (details.length > 0) return error(400, 'invalid_query', 'The query is invalid.', details);
+  const records = await queryLedger(df.getClient(context), {
+    top,
+    ...(incident ? { incident } : {}),
+    ...(sinceDate ? { since: sinceDate } : {}),
+  });
+  return { status: 200, jsonBody: { records } };
+}
+
+/** application/json or any +json type, with or without parameters. */
+function isJsonMediaType(header: string | null): boolean {
+  const type = header?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/** The relay body's eventUniqueId (already validated as a short string when present). */
+function eventUniqueIdOf(body: JsonValue): string | undefined {
+  const value = body !== null && typeof body === 'object' && !Array.isArray(body) ? body.eventUniqueId : undefined;
+  return typeof value === 'string' && value !== '' ? clean(value, 256, true) : undefined;
+}
+
+function tooLarge(): HttpResponseInit {
+  return error(413, 'payload_too_large', `The body exceeds ${MAX_BODY_BYTES} bytes.`);
+}
+
+function error(status: number, code: string, message: string, details?: FieldError[]): HttpResponseInit {
+  const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}) } };
+  return { status, jsonBody: body };
+}

@@ -1,0 +1,149 @@
+// The safety net for automation runs Sentinel misses or delays (Azure/Azure-Sentinel #10106, #9604,
+// #9890): on a timer, list recent open incidents and start the Create runs that matching incidents should
+// have had. Instance ids are the intake's, so an incident the relay did deliver starts nothing here.
+import { randomUUID } from 'node:crypto';
+import { app, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import type { DurableClient } from 'durable-functions';
+import { executeAction, type Action } from '../actions/action.js';
+import { listAlerts } from '../actions/sentinel/listAlerts.js';
+import { listEntities } from '../actions/sentinel/listEntities.js';
+import { listIncidents } from '../actions/sentinel/listIncidents.js';
+import type { IncidentSummary } from '../actions/sentinel/incident.js';
+import { IncidentValidationError, normaliseIncident } from '../incident/normalise.js';
+import { ledgerRecord, recordDelivery } from './ledger.js';
+import { matchPlaybooks } from './match.js';
+import { startRuns, type RunRef } from './runs.js';
+import type { PlaybookEntry } from './trigger.js';
+
+export const RECONCILER_DEFAULTS = {
+  schedule: '0 */5 * * * *',
+  lookbackMinutes: 24 * 60,
+  /** Incidents younger than this are left to the relay (and their entities time to arrive: #4661). */
+  graceMinutes: 10,
+  top: 200,
+};
+
+/** An ARM-shaped incident with its alerts and entities, as normaliseIncident accepts it. */
+export type IncidentSource = (createdAfter: Date) => Promise<unknown[]>;
+
+export interface ReconcileResult {
+  examined: number;
+  /** Runs this pass started (duplicates excluded). */
+  started: RunRef[];
+  /** Incidents that could not be normalised, with why. */
+  skipped: { id: string; reason: string }[];
+}
+
+/**
+ * Registers the timer only when RECONCILER_ENABLED=true; schedule (NCRONTAB, six fields) from
+ * RECONCILER_SCHEDULE, window from RECONCILER_LOOKBACK_MINUTES and RECONCILER_GRACE_MINUTES.
+ */
+export function registerReconciler(options: { catalogue: readonly PlaybookEntry[] }): void {
+  if (process.env.RECONCILER_ENABLED !== 'true') return;
+  const lookbackMinutes = minutesSetting('RECONCILER_LOOKBACK_MINUTES', RECONCILER_DEFAULTS.lookbackMinutes);
+  const graceMinutes = minutesSetting('RECONCILER_GRACE_MINUTES', RECONCILER_DEFAULTS.graceMinutes);
+  app.timer('incidentReconciler', {
+    schedule: process.env.RECONCILER_SCHEDULE || RECONCILER_DEFAULTS.schedule,
+    extraInputs: [df.input.durableClient()],
+    handler: async (_timer, context: InvocationContext) => {
+      const now = new Date();
+      const result = await reconcile({
+        catalogue: options.catalogue,
+        client: df.getClient(context),
+        source: sentinelIncidentSource((m) => context.log(m)),
+        since: new Date(now.getTime() - lookbackMinutes * 60_000),
+        before: new Date(now.getTime() - graceMinutes * 60_000),
+      });
+      context.log(
+        `Reconciler: ${result.examined} incidents examined, ${result.started.length} runs started` +
+          (result.started.length ? ` (${result.started.map((r) => r.instanceId).join(', ')})` : '') +
+          (result.skipped.length ? `, ${result.skipped.length} skipped` : ''),
+      );
+    },
+  });
+}
+
+export interface ReconcileOptions {
+  catalogue: readonly PlaybookEntry[];
+  client: DurableClient;
+  source: IncidentSource;
+  /** Incidents created at or after this time are examined... */
+  since: Date;
+  /** ...up to this time. */
+  before: Date;
+}
+
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
+  const result: ReconcileResult = { examined: 0, started: [], skipped: [] };
+  for (const body of await options.source(options.since)) {
+    let incident;
+    try {
+      incident = normaliseIncident(body);
+    } catch (err) {
+      if (!(err instanceof IncidentValidationError)) throw err;
+      result.skipped.push({ id: String((body as { id?: unknown }).id ?? '?'), reason: err.message });
+      continue;
+    }
+    const created = incident.createdTimeUtc ? Date.parse(incident.createdTimeUtc) : Number.NaN;
+    if (!(created >= options.since.getTime() && created < options.before.getTime())) continue;
+    result.examined++;
+    const routing = matchPlaybooks(incident, options.catalogue);
+    if (routing.matches.length === 0) continue;
+    const delivery = { deliveryId: randomUUID(), receivedAtUtc: new Date().toISOString(), source: 'reconciler' as const };
+    const runs = await startRuns(options.client, incident, routing.matches, delivery);
+    const started = runs.filter((r) => !r.duplicate);
+    if (started.length === 0) continue;
+    result.started.push(...started);
+    await recordDelivery(options.client, ledgerRecord(incident, delivery, runs, {}));
+  }
+  return result;
+}
+
+/** Open incidents from the configured workspace (Sentinel actions), each with its alerts and entities. */
+export function sentinelIncidentSource(log: (message: string) => void): IncidentSource {
+  return async (createdAfter) => {
+    const { incidents } = await run(listIncidents, { createdAfter: createdAfter.toISOString(), statuses: ['New', 'Active'], top: RECONCILER_DEFAULTS.top }, log);
+    const bodies: unknown[] = [];
+    for (const summary of incidents) {
+      const [{ alerts }, { entities }] = await Promise.all([
+        run(listAlerts, { incidentId: summary.id }, log),
+        run(listEntities, { incidentId: summary.id }, log),
+      ]);
+      bodies.push(armIncident(summary, alerts, entities));
+    }
+    return bodies;
+  };
+}
+
+/** The summary the action returns, back in the ARM resource shape (labels as objects, alerts and entities inline). */
+function armIncident(summary: IncidentSummary, alerts: unknown[], entities: unknown[]): unknown {
+  const { id, name, etag, incidentNumber, incidentUrl, providerName, labels, ...rest } = summary;
+  return {
+    id,
+    name,
+    etag,
+    properties: {
+      ...rest,
+      incidentNumber,
+      incidentUrl,
+      providerName,
+      labels: labels.map((labelName) => ({ labelName })),
+      alerts,
+      relatedEntities: entities,
+    },
+  };
+}
+
+async function run<I, O>(action: Action<I, O>, input: I, log: (message: string) => void): Promise<O> {
+  const output = await executeAction(action, { input, instanceId: 'reconciler', stepKey: action.name, dryRun: false }, log);
+  return output as O;
+}
+
+function minutesSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`Setting ${name} must be a number of minutes, got "${raw}".`);
+  return value;
+}
