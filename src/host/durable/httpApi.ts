@@ -1,0 +1,230 @@
+// The Durable HTTP API (HttpApiHandler of the extension), served under /runtime/webhooks/durabletask/ (needs
+// the function key, like Azure's system key) and under the client's rpc base /durabletask/ (loopback only,
+// as the extension's local RPC endpoint is). Unmodified `df.getClient(context)` code talks to it.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  InstanceExistsError,
+  InstanceGoneError,
+  InstanceNotFoundError,
+  InstanceNotTerminalError,
+  InvalidRequestError,
+  OrchestratorNotFoundError,
+} from './errors.js';
+import type { DurableRuntime, OrchestrationStatus, QueryOptions } from './runtime.js';
+import type { RuntimeStatus } from './store.js';
+
+const runtimeStatuses: ReadonlySet<string> = new Set<RuntimeStatus>([
+  'Pending',
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Terminated',
+  'Suspended',
+]);
+const runningStatuses: ReadonlySet<string> = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+const maxBodyBytes = 16 * 1024 * 1024;
+const publicPrefix = '/runtime/webhooks/durabletask';
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function handleDurableHttp(
+  runtime: DurableRuntime,
+  auth: { functionKey: string },
+  req: IncomingMessage,
+  res: ServerResponse,
+  subPath: string,
+): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!authorized(req, url, auth.functionKey)) {
+      res.writeHead(401, { 'Content-Length': '0' }).end();
+      return;
+    }
+    await route(runtime, req, res, url, subPath.replace(/^\/+/, ''));
+  } catch (err) {
+    const e = toHttpError(err);
+    if (!e) {
+      res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ Message: 'Internal error.', code: 'InternalError' }));
+      throw err;
+    }
+    const body: Record<string, string> = { Message: e.message, code: e.code };
+    if (e.path) body.path = e.path;
+    res.writeHead(e.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  }
+}
+
+function authorized(req: IncomingMessage, url: URL, functionKey: string): boolean {
+  if (url.pathname.startsWith(`${publicPrefix}/`) || url.pathname === publicPrefix) {
+    const given = url.searchParams.get('code') ?? headerValue(req, 'x-functions-key');
+    return given !== undefined && sameSecret(given, functionKey);
+  }
+  // The rpc base: the extension serves it to the worker on loopback only.
+  const remote = req.socket.remoteAddress ?? '';
+  return remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1';
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
+  const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const method = req.method ?? 'GET';
+  const q = url.searchParams;
+  const [head, a, b, c] = segments;
+
+  if (head === 'orchestrators' && a && segments.length <= 3 && method === 'POST') {
+    const inputJson = jsonBody(await readBody(req), 'body');
+    const id = await runtime.startNewJson(a, { instanceId: b, inputJson, version: q.get('version') ?? undefined });
+    const payload = runtime.managementPayload(id);
+    send(res, 202, payload, { Location: payload.statusQueryGetUri! });
+    return;
+  }
+  if (head === 'instances' && !a) {
+    const filter = parseFilter(q);
+    if (method === 'GET') {
+      const token = headerValue(req, 'x-ms-continuation-token');
+      const top = q.get('top');
+      const options: QueryOptions = { ...filter, showInput: q.get('showInput') === 'true' };
+      if (token) options.continuationToken = token;
+      if (top !== null) options.top = parseTop(top);
+      const page = await runtime.query(options);
+      send(res, 200, page.instances, page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : {});
+      return;
+    }
+    if (method === 'DELETE') {
+      const deleted = await runtime.purgeBy(filter);
+      send(res, deleted > 0 ? 200 : 404, { instancesDeleted: deleted });
+      return;
+    }
+  }
+  if (head === 'instances' && a && !b) {
+    if (method === 'GET') {
+      const status = await runtime.getStatus(a, {
+        showHistory: q.get('showHistory') === 'true',
+        showHistoryOutput: q.get('showHistoryOutput') === 'true',
+        showInput: q.get('showInput') !== 'false',
+      });
+      if (!status) throw new InstanceNotFoundError(a);
+      send(res, statusCode(status), status);
+      return;
+    }
+    if (method === 'DELETE') {
+      const deleted = await runtime.purge(a);
+      send(res, deleted > 0 ? 200 : 404, { instancesDeleted: deleted });
+      return;
+    }
+  }
+  if (head === 'instances' && a && method === 'POST') {
+    const reason = q.get('reason') ?? undefined;
+    if (b === 'raiseEvent' && c && segments.length === 4) {
+      await runtime.raiseEventJson(a, c, jsonBody(await readBody(req), 'body'));
+      send(res, 202, undefined);
+      return;
+    }
+    if (segments.length === 3 && (b === 'terminate' || b === 'suspend' || b === 'resume')) {
+      await runtime[b](a, reason);
+      send(res, 202, undefined);
+      return;
+    }
+    if (segments.length === 3 && (b === 'rewind' || b === 'restart')) {
+      throw new HttpError(501, 'NotImplemented', `The ${b} operation is not supported by the local host.`);
+    }
+  }
+  if (head === 'entities') {
+    throw new HttpError(501, 'NotImplemented', 'Durable entities are not supported by the local host.');
+  }
+  throw new HttpError(404, 'NotFound', `No Durable HTTP API route for ${method} /${path}.`);
+}
+
+/** 202 while the instance still runs, 200 once it has ended (HttpApiHandler). */
+function statusCode(status: OrchestrationStatus): number {
+  return runningStatuses.has(status.runtimeStatus) ? 202 : 200;
+}
+
+function parseFilter(q: URLSearchParams): Pick<QueryOptions, 'createdTimeFrom' | 'createdTimeTo' | 'runtimeStatus'> {
+  const filter: Pick<QueryOptions, 'createdTimeFrom' | 'createdTimeTo' | 'runtimeStatus'> = {};
+  for (const key of ['createdTimeFrom', 'createdTimeTo'] as const) {
+    const text = q.get(key);
+    if (text === null || text === '') continue;
+    const date = new Date(text);
+    if (Number.isNaN(date.getTime())) throw new HttpError(400, 'InvalidQuery', `${key} is not a date: ${text}`, key);
+    filter[key] = date;
+  }
+  const statuses = q.get('runtimeStatus');
+  if (statuses) {
+    const list = statuses.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const unknown = list.filter((s) => !runtimeStatuses.has(s));
+    if (unknown.length > 0) {
+      throw new HttpError(400, 'InvalidQuery', `runtimeStatus has unknown values: ${unknown.join(', ')}`, 'runtimeStatus');
+    }
+    filter.runtimeStatus = list as RuntimeStatus[];
+  }
+  return filter;
+}
+
+function parseTop(text: string): number {
+  const top = Number(text);
+  if (!Number.isInteger(top) || top < 1) throw new HttpError(400, 'InvalidQuery', `top must be a positive integer: ${text}`, 'top');
+  return top;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) throw new HttpError(413, 'PayloadTooLarge', `The request body exceeds ${maxBodyBytes} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The body as JSON text (null when empty); invalid JSON is a 400 naming the field. */
+function jsonBody(text: string, path: string): string | null {
+  if (text.trim() === '') return null;
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, 'InvalidJson', `${path} is not valid JSON: ${(err as Error).message}`, path);
+  }
+  return text;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (body === undefined) {
+    res.writeHead(status, { ...headers, 'Content-Length': '0' }).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) }).end(text);
+}
+
+function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof InvalidRequestError) return new HttpError(400, 'InvalidRequest', err.message, err.path);
+  if (err instanceof OrchestratorNotFoundError) return new HttpError(400, 'OrchestratorNotFound', err.message, 'functionName');
+  if (err instanceof InstanceNotFoundError) return new HttpError(404, 'InstanceNotFound', err.message);
+  if (err instanceof InstanceGoneError) return new HttpError(410, 'InstanceGone', err.message);
+  if (err instanceof InstanceExistsError) return new HttpError(409, 'InstanceExists', err.message, 'instanceId');
+  if (err instanceof InstanceNotTerminalError) return new HttpError(409, 'InstanceNotTerminal', err.message);
+  return undefined;
+}

@@ -1,0 +1,913 @@
+// The local host's durable engine: runs orchestration episodes through the app's own durable-functions
+// handler, carries out the actions (activities, timers, sub-orchestrations, continue-as-new) the way the
+// extension and DTFx do, and keeps every instance's state in the SQLite store so a restarted host resumes
+// where it stopped.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../clock.js';
+import type { LogLevel, Registrations, RpcTypedData } from '../coreModule.js';
+import { invokeFunction, triggerTypeOf, type InvocationLog } from '../invoke.js';
+import {
+  InstanceGoneError,
+  InstanceNotFoundError,
+  InstanceNotTerminalError,
+  InvalidRequestError,
+  OrchestratorNotFoundError,
+} from './errors.js';
+import { replayActions } from './extensionReplay.js';
+import {
+  EventType,
+  longRunningTimerIntervalMs,
+  maximumShortTimerMs,
+  newEvent,
+  toJsonText,
+  type HistoryEvent,
+} from './history.js';
+import { handleDurableHttp } from './httpApi.js';
+import { invokeOrchestrator, typedDataValue } from './invokeOrchestrator.js';
+import {
+  DurableStore,
+  terminalStatuses,
+  type ActivityRow,
+  type EpisodeCommit,
+  type InstanceFilter,
+  type InstanceRow,
+  type MessageRow,
+  type NewMessage,
+  type RuntimeStatus,
+} from './store.js';
+
+export interface DurableLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface DurableRuntimeOptions {
+  registrations: Registrations;
+  hubName: string;
+  /** SQLite file path, or ':memory:'. */
+  storePath: string;
+  clock: Clock;
+  logger: DurableLogger;
+  /** How many activities may run at once (default 16). */
+  activityConcurrency?: number;
+  /** The host's origin, e.g. http://localhost:7071 (known after listen). */
+  baseUrl(): string;
+  /** Appended as code= to the management URLs. */
+  functionKey: string;
+}
+
+export interface StartNewOptions {
+  instanceId?: string;
+  input?: unknown;
+  version?: string;
+}
+
+export interface GetStatusOptions {
+  showHistory?: boolean;
+  showHistoryOutput?: boolean;
+  /** Default true, as in Azure. */
+  showInput?: boolean;
+}
+
+/** The Durable HTTP API's status document (what `DurableOrchestrationStatus` is built from). */
+export interface OrchestrationStatus {
+  name: string;
+  instanceId: string;
+  runtimeStatus: RuntimeStatus;
+  input: unknown;
+  customStatus: unknown;
+  output: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+  historyEvents?: Record<string, unknown>[];
+}
+
+export interface QueryOptions {
+  createdTimeFrom?: Date;
+  createdTimeTo?: Date;
+  runtimeStatus?: RuntimeStatus[];
+  /** Page size (default 100). */
+  top?: number;
+  continuationToken?: string;
+  showInput?: boolean;
+}
+
+export interface QueryResult {
+  instances: OrchestrationStatus[];
+  /** Present when more instances match; pass it back to get the next page. */
+  continuationToken?: string;
+}
+
+const instanceIdPattern = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,100}$/;
+const defaultPageSize = 100;
+const stopGraceMs = 2000;
+
+interface LiveHistory {
+  events: HistoryEvent[];
+  /** The same events as JSON, kept so an episode does not re-serialize the whole history. */
+  json: string[];
+}
+
+export class DurableRuntime {
+  readonly #o: DurableRuntimeOptions;
+  readonly #concurrency: number;
+  #store: DurableStore | undefined;
+  readonly #histories = new Map<string, LiveHistory>();
+  readonly #ready = new Set<string>();
+  readonly #activityQueue: ActivityRow[] = [];
+  readonly #runningActivities = new Set<Promise<void>>();
+  readonly #timerCancels = new Set<() => void>();
+  #episodes: Promise<void> | undefined;
+  #pumpScheduled = false;
+  #started = false;
+  #stopping = false;
+
+  constructor(options: DurableRuntimeOptions) {
+    this.#o = options;
+    this.#concurrency = Math.max(1, options.activityConcurrency ?? 16);
+  }
+
+  get hubName(): string {
+    return this.#o.hubName;
+  }
+
+  /** Opens the store and resumes every in-flight instance: due messages, timers, and unfinished activities. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    const store = this.#openStore();
+    for (const { instanceId, visibleAt } of store.allMessageTimes()) this.#wake(instanceId, visibleAt);
+    // Activities still in the table never reported a result: they run (again), at least once.
+    this.#activityQueue.push(...store.allActivities());
+    this.#pump();
+  }
+
+  /** Stops taking work, waits briefly for running activities, and closes the store. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    for (const cancel of this.#timerCancels) cancel();
+    this.#timerCancels.clear();
+    await this.#episodes;
+    if (this.#runningActivities.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#runningActivities]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, stopGraceMs);
+          timer.unref();
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    this.#store?.close();
+    this.#store = undefined;
+  }
+
+  /** Resolves when no episode or activity is due or running (timers in the future do not count). */
+  async waitForIdle(): Promise<void> {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.#isIdle()) {
+        // One more turn: work scheduled by microtasks of the last completion shows up here.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.#isIdle()) return;
+      }
+    }
+  }
+
+  // ---- client API -------------------------------------------------------------------------------------
+
+  async startNew(name: string, options: StartNewOptions = {}): Promise<string> {
+    return this.startNewJson(name, {
+      instanceId: options.instanceId,
+      inputJson: options.input === undefined ? null : toJsonText(options.input),
+      version: options.version,
+    });
+  }
+
+  /** startNew with the input already as JSON text (the HTTP API's body). */
+  async startNewJson(
+    name: string,
+    options: { instanceId?: string | undefined; inputJson: string | null; version?: string | undefined },
+  ): Promise<string> {
+    if (triggerTypeOf(this.#o.registrations, name) !== 'orchestrationTrigger') throw new OrchestratorNotFoundError(name);
+    const id = options.instanceId ?? randomUUID().replaceAll('-', '');
+    if (!instanceIdPattern.test(id)) {
+      throw new InvalidRequestError(
+        'instanceId',
+        'must be 1 to 100 characters and contain no /, \\, #, ? or control characters.',
+      );
+    }
+    const now = this.#o.clock.now();
+    const instance: InstanceRow = {
+      id,
+      name,
+      version: options.version ?? null,
+      executionId: randomUUID(),
+      status: 'Pending',
+      input: options.inputJson,
+      output: null,
+      customStatus: null,
+      createdAt: now,
+      updatedAt: now,
+      parentId: null,
+      parentExecutionId: null,
+      parentTaskId: null,
+    };
+    const message = this.#store!.createInstance(instance, executionStartedMessage(instance, now));
+    this.#histories.delete(id);
+    this.#logTransition(instance, 'New', 'Pending');
+    this.#route(message);
+    return id;
+  }
+
+  async raiseEvent(instanceId: string, eventName: string, data?: unknown): Promise<void> {
+    return this.raiseEventJson(instanceId, eventName, data === undefined ? null : toJsonText(data));
+  }
+
+  /** raiseEvent with the data already as JSON text (the HTTP API's body). */
+  async raiseEventJson(instanceId: string, eventName: string, dataJson: string | null): Promise<void> {
+    if (!eventName) throw new InvalidRequestError('eventName', 'must not be empty.');
+    const now = this.#o.clock.now();
+    this.#sendToLive(instanceId, 'event', toJsonText(newEvent(EventType.EventRaised, now, { Name: eventName, Input: dataJson })));
+  }
+
+  async terminate(instanceId: string, reason?: string): Promise<void> {
+    this.#sendToLive(instanceId, 'terminate', toJsonText(reason ?? null));
+  }
+
+  async suspend(instanceId: string, reason?: string): Promise<void> {
+    this.#sendToLive(instanceId, 'suspend', toJsonText(reason ?? null));
+  }
+
+  async resume(instanceId: string, reason?: string): Promise<void> {
+    this.#sendToLive(instanceId, 'resume', toJsonText(reason ?? null));
+  }
+
+  async getStatus(instanceId: string, options: GetStatusOptions = {}): Promise<OrchestrationStatus | undefined> {
+    const row = this.#store!.getInstance(instanceId);
+    if (!row) return undefined;
+    const status = toStatus(row, options.showInput ?? true);
+    if (options.showHistory) {
+      status.historyEvents = presentHistory(this.#store!.getHistory(instanceId), options.showHistoryOutput ?? false);
+    }
+    return status;
+  }
+
+  /** The raw Durable Task history of the current execution (PascalCase events). */
+  async getHistory(instanceId: string): Promise<HistoryEvent[] | undefined> {
+    if (!this.#store!.getInstance(instanceId)) return undefined;
+    return this.#store!.getHistory(instanceId);
+  }
+
+  async query(options: QueryOptions = {}): Promise<QueryResult> {
+    const top = options.top ?? defaultPageSize;
+    if (!Number.isInteger(top) || top < 1) throw new InvalidRequestError('top', 'must be a positive integer.');
+    const after = options.continuationToken ? decodeContinuation(options.continuationToken) : undefined;
+    const rows = this.#store!.query(toFilter(options), after, top + 1);
+    const page = rows.slice(0, top);
+    const result: QueryResult = { instances: page.map((r) => toStatus(r, options.showInput ?? false)) };
+    if (rows.length > top) {
+      const last = page[page.length - 1]!;
+      result.continuationToken = Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url');
+    }
+    return result;
+  }
+
+  /** Deletes a completed, failed or terminated instance; returns how many were deleted (0 or 1). */
+  async purge(instanceId: string): Promise<number> {
+    const row = this.#store!.getInstance(instanceId);
+    if (!row) return 0;
+    if (!terminalStatuses.has(row.status)) throw new InstanceNotTerminalError(instanceId, row.status);
+    this.#histories.delete(instanceId);
+    return this.#store!.purge(instanceId) ? 1 : 0;
+  }
+
+  /** Deletes every terminal instance matching the filter; returns how many. */
+  async purgeBy(options: Omit<QueryOptions, 'top' | 'continuationToken' | 'showInput'>): Promise<number> {
+    return this.#store!.purgeBy(toFilter(options));
+  }
+
+  /** Data of the `durableClient` input binding, as the extension sends it (research §4). */
+  clientBindingData(): RpcTypedData {
+    const origin = this.#o.baseUrl().replace(/\/+$/, '');
+    const base = `${origin}/runtime/webhooks/durabletask`;
+    const hub = encodeURIComponent(this.#o.hubName);
+    const code = `code=${encodeURIComponent(this.#o.functionKey)}`;
+    const common = `taskHub=${hub}&connection=Storage&${code}`;
+    const id = 'INSTANCEID';
+    const data = {
+      taskHubName: this.#o.hubName,
+      creationUrls: {
+        createNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?${code}`,
+        createAndWaitOnNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${code}`,
+      },
+      managementUrls: {
+        id,
+        statusQueryGetUri: `${base}/instances/${id}?${common}`,
+        sendEventPostUri: `${base}/instances/${id}/raiseEvent/{eventName}?${common}`,
+        terminatePostUri: `${base}/instances/${id}/terminate?reason={text}&${common}`,
+        rewindPostUri: `${base}/instances/${id}/rewind?reason={text}&${common}`,
+        purgeHistoryDeleteUri: `${base}/instances/${id}?${common}`,
+        restartPostUri: `${base}/instances/${id}/restart?${common}`,
+        suspendPostUri: `${base}/instances/${id}/suspend?reason={text}&${common}`,
+        resumePostUri: `${base}/instances/${id}/resume?reason={text}&${common}`,
+      },
+      baseUrl: base,
+      requiredQueryStringParameters: code,
+      rpcBaseUrl: `${origin}/durabletask/`,
+    };
+    return { json: JSON.stringify(data) };
+  }
+
+  /** The management links for one instance (the HttpManagementPayload), on the public webhook path. */
+  managementPayload(instanceId: string): Record<string, string> {
+    const data = JSON.parse(this.clientBindingData().json!) as { managementUrls: Record<string, string> };
+    const payload: Record<string, string> = {};
+    for (const [key, value] of Object.entries(data.managementUrls)) {
+      payload[key] = value.replaceAll('INSTANCEID', encodeURIComponent(instanceId));
+    }
+    payload.id = instanceId;
+    return payload;
+  }
+
+  /** The Durable HTTP API; `subPath` is the path below the mount (e.g. "instances/abc"). */
+  async handleHttp(req: IncomingMessage, res: ServerResponse, subPath: string): Promise<void> {
+    await handleDurableHttp(this, { functionKey: this.#o.functionKey }, req, res, subPath);
+  }
+
+  // ---- engine -----------------------------------------------------------------------------------------
+
+  #openStore(): DurableStore {
+    this.#store ??= new DurableStore(this.#o.storePath);
+    return this.#store;
+  }
+
+  #isIdle(): boolean {
+    return (
+      this.#ready.size === 0 &&
+      this.#episodes === undefined &&
+      this.#activityQueue.length === 0 &&
+      this.#runningActivities.size === 0 &&
+      !this.#pumpScheduled
+    );
+  }
+
+  #sendToLive(instanceId: string, kind: NewMessage['kind'], body: string): void {
+    const store = this.#store!;
+    const row = store.getInstance(instanceId);
+    if (!row) throw new InstanceNotFoundError(instanceId);
+    if (terminalStatuses.has(row.status)) throw new InstanceGoneError(instanceId, row.status);
+    const message = store.sendMessage({ instanceId, executionId: null, visibleAt: this.#o.clock.now(), kind, body });
+    if (!message) throw new InstanceNotFoundError(instanceId);
+    this.#route(message);
+  }
+
+  /** Makes a stored message's instance ready now, or when the message becomes visible. */
+  #route(message: Pick<MessageRow, 'instanceId' | 'visibleAt'>): void {
+    this.#wake(message.instanceId, message.visibleAt);
+  }
+
+  #wake(instanceId: string, atMs: number): void {
+    if (this.#stopping) return;
+    if (atMs <= this.#o.clock.now()) {
+      this.#ready.add(instanceId);
+      this.#pump();
+      return;
+    }
+    const cancel = this.#o.clock.schedule(atMs, () => {
+      this.#timerCancels.delete(cancel);
+      this.#ready.add(instanceId);
+      this.#pump();
+    });
+    this.#timerCancels.add(cancel);
+  }
+
+  #pump(): void {
+    if (this.#pumpScheduled || this.#stopping) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#drive();
+    });
+  }
+
+  #drive(): void {
+    if (this.#stopping) return;
+    this.#startActivities();
+    if (!this.#episodes && this.#ready.size > 0) {
+      this.#episodes = this.#runEpisodes().finally(() => {
+        this.#episodes = undefined;
+        this.#pump();
+      });
+    }
+  }
+
+  /** Episodes run one after another: one at a time per instance (and per host), as the executor requires. */
+  async #runEpisodes(): Promise<void> {
+    while (this.#ready.size > 0 && !this.#stopping) {
+      const instanceId = this.#ready.values().next().value as string;
+      this.#ready.delete(instanceId);
+      try {
+        await this.#episode(instanceId);
+      } catch (err) {
+        this.#o.logger.error(`Durable episode of instance '${instanceId}' failed in the host: ${(err as Error).message}`);
+      }
+      this.#startActivities();
+    }
+  }
+
+  async #episode(instanceId: string): Promise<void> {
+    const store = this.#store!;
+    const row = store.getInstance(instanceId);
+    if (!row) return;
+    const now = this.#o.clock.now();
+    const messages = store.dueMessages(instanceId, now);
+    if (messages.length === 0) return;
+
+    const consumed: number[] = [];
+    const controlEvents: HistoryEvent[] = [];
+    const deliverable: MessageRow[] = [];
+    let status = row.status;
+    let terminateReason: string | null | undefined;
+    for (const message of messages) {
+      if (message.executionId !== null && message.executionId !== row.executionId) {
+        consumed.push(message.id); // addressed to an earlier execution (before continue-as-new or a restart)
+        continue;
+      }
+      if (message.kind === 'terminate') {
+        terminateReason = JSON.parse(message.body) as string | null;
+        break;
+      }
+      if (message.kind === 'suspend' || message.kind === 'resume') {
+        consumed.push(message.id);
+        const reason = JSON.parse(message.body) as string | null;
+        if (message.kind === 'suspend' && status !== 'Suspended' && !terminalStatuses.has(status)) {
+          status = 'Suspended';
+          controlEvents.push(newEvent(EventType.ExecutionSuspended, now, reason ? { Reason: reason } : {}));
+        } else if (message.kind === 'resume' && status === 'Suspended') {
+          status = 'Running';
+          controlEvents.push(newEvent(EventType.ExecutionResumed, now, reason ? { Reason: reason } : {}));
+        }
+        continue;
+      }
+      deliverable.push(message);
+    }
+
+    if (terminalStatuses.has(row.status)) {
+      // Late messages for a finished instance (an activity result after completion, an event): dropped.
+      store.deleteMessages(messages.map((m) => m.id));
+      return;
+    }
+    if (terminateReason !== undefined) {
+      this.#finish(row, 'Terminated', {
+        events: [...controlEvents, newEvent(EventType.ExecutionTerminated, now, { Input: toJsonText(terminateReason) })],
+        output: toJsonText(terminateReason),
+        parentFailure: { reason: `Instance '${row.id}' was terminated: ${terminateReason ?? ''}`, details: '' },
+      });
+      return;
+    }
+    if (status === 'Suspended' || (deliverable.length === 0 && controlEvents.length === 0)) {
+      // Events that arrive while suspended stay queued until the instance is resumed.
+      if (consumed.length > 0) this.#commit(row, status, { consumedMessageIds: consumed, events: controlEvents });
+      return;
+    }
+    for (const message of deliverable) consumed.push(message.id);
+    const delivered = deliverable.map((m) => JSON.parse(m.body) as HistoryEvent);
+    if (status === 'Pending' || status === 'ContinuedAsNew') status = 'Running';
+    if (delivered.length === 0) {
+      this.#commit(row, status, { consumedMessageIds: consumed, events: controlEvents });
+      return;
+    }
+
+    if (triggerTypeOf(this.#o.registrations, row.name) !== 'orchestrationTrigger') {
+      this.#failWith(row, new OrchestratorNotFoundError(row.name).message, '', controlEvents);
+      return;
+    }
+
+    const live = this.#liveHistory(instanceId);
+    const episodeEvents = [...controlEvents, newEvent(EventType.OrchestratorStarted, now), ...delivered];
+    const history = live.events.concat(episodeEvents);
+    const historyJson = `[${live.json.concat(episodeEvents.map((e) => JSON.stringify(e))).join(',')}]`;
+    const result = await invokeOrchestrator(
+      this.#o.registrations,
+      row.name,
+      { historyJson, inputJson: row.input, instanceId, parentInstanceId: row.parentId },
+      this.#userLog(row.name),
+    );
+    if (this.#stopping) return; // the store closes: this episode is redone after a restart
+
+    if (result.kind === 'crash') {
+      this.#failWith(row, `Orchestrator function '${row.name}' failed: ${result.message}`, result.details, episodeEvents);
+      return;
+    }
+    const state = result.state;
+    const customStatus = state.customStatus !== undefined ? toJsonText(state.customStatus) : row.customStatus;
+    const replay = replayActions(history, state.actions[0] ?? [], {
+      instanceId,
+      nowMs: now,
+      maximumShortTimerMs,
+      longRunningTimerIntervalMs,
+    });
+    const withStatus: InstanceRow = { ...row, customStatus };
+
+    if (replay.failure) {
+      this.#failWith(withStatus, replay.failure, '', episodeEvents);
+      return;
+    }
+    if (!replay.blocked && state.error !== undefined) {
+      this.#failWith(
+        withStatus,
+        `Orchestrator function '${row.name}' failed: ${state.error}`,
+        `Message: ${state.error}`,
+        episodeEvents,
+      );
+      return;
+    }
+    if (!replay.blocked && state.isDone && replay.continueAsNewInput !== undefined) {
+      this.#continueAsNew(withStatus, replay.continueAsNewInput, now);
+      return;
+    }
+    if (!replay.blocked && state.isDone) {
+      const output = toJsonText(state.output);
+      this.#finish(withStatus, 'Completed', {
+        events: [
+          ...episodeEvents,
+          newEvent(EventType.OrchestratorCompleted, now),
+          newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Completed', Result: output }),
+        ],
+        output,
+        parentResult: output,
+      });
+      return;
+    }
+
+    // Still running: record the new scheduling events and queue their work.
+    const commit: Partial<EpisodeCommit> = {
+      consumedMessageIds: consumed,
+      events: [...episodeEvents, ...replay.newEvents, newEvent(EventType.OrchestratorCompleted, now)],
+      activities: [],
+      messages: [],
+      children: [],
+    };
+    for (const event of replay.newEvents) {
+      if (event.EventType === EventType.TaskScheduled) {
+        commit.activities!.push({
+          instanceId,
+          executionId: row.executionId,
+          taskId: event.EventId,
+          name: event.Name ?? '',
+          input: event.Input ?? 'null',
+        });
+      } else if (event.EventType === EventType.TimerCreated) {
+        const fireAt = Date.parse(event.FireAt!);
+        commit.messages!.push({
+          instanceId,
+          executionId: row.executionId,
+          visibleAt: fireAt,
+          kind: 'event',
+          body: JSON.stringify(newEvent(EventType.TimerFired, fireAt, { TimerId: event.EventId, FireAt: event.FireAt! })),
+        });
+      } else if (event.EventType === EventType.SubOrchestrationInstanceCreated) {
+        commit.children!.push(this.#childStart(withStatus, event, now));
+      }
+    }
+    this.#commit(withStatus, 'Running', commit);
+  }
+
+  #childStart(parent: InstanceRow, created: HistoryEvent, now: number): EpisodeCommit['children'][number] {
+    const child: InstanceRow = {
+      id: created.InstanceId!,
+      name: created.Name ?? '',
+      version: created.Version ?? null,
+      executionId: randomUUID(),
+      status: 'Pending',
+      input: created.Input ?? null,
+      output: null,
+      customStatus: null,
+      createdAt: now,
+      updatedAt: now,
+      parentId: parent.id,
+      parentExecutionId: parent.executionId,
+      parentTaskId: created.EventId,
+    };
+    const reason = `An Orchestration instance with the instance ID '${child.id}' already exists.`;
+    return {
+      instance: child,
+      start: executionStartedMessage(child, now),
+      onConflict: {
+        instanceId: parent.id,
+        executionId: parent.executionId,
+        visibleAt: now,
+        kind: 'event',
+        body: JSON.stringify(
+          newEvent(EventType.SubOrchestrationInstanceFailed, now, {
+            TaskScheduledId: created.EventId,
+            Reason: reason,
+            Details: '',
+          }),
+        ),
+      },
+    };
+  }
+
+  #continueAsNew(row: InstanceRow, inputJson: string, now: number): void {
+    const next: InstanceRow = { ...row, executionId: randomUUID(), input: inputJson, output: null };
+    // Unprocessed events of the old execution are dropped (the Durable Functions default).
+    this.#commit(next, 'ContinuedAsNew', {
+      events: [],
+      replaceHistory: true,
+      dropPendingWork: true,
+      messages: [executionStartedMessage(next, now)],
+    });
+  }
+
+  #failWith(row: InstanceRow, message: string, details: string, episodeEvents: HistoryEvent[]): void {
+    const now = this.#o.clock.now();
+    const output = toJsonText(message);
+    this.#finish(row, 'Failed', {
+      events: [
+        ...episodeEvents,
+        newEvent(EventType.OrchestratorCompleted, now),
+        newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Failed', Result: output }),
+      ],
+      output,
+      parentFailure: { reason: message, details },
+    });
+  }
+
+  /** Ends the execution: records the final events and output, drops pending work, tells the parent. */
+  #finish(
+    row: InstanceRow,
+    status: 'Completed' | 'Failed' | 'Terminated',
+    end: { events: HistoryEvent[]; output: string; parentResult?: string; parentFailure?: { reason: string; details: string } },
+  ): void {
+    const now = this.#o.clock.now();
+    const messages: NewMessage[] = [];
+    if (row.parentId !== null && row.parentTaskId !== null) {
+      const event =
+        status === 'Completed'
+          ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, {
+              TaskScheduledId: row.parentTaskId,
+              Result: end.parentResult ?? 'null',
+            })
+          : newEvent(EventType.SubOrchestrationInstanceFailed, now, {
+              TaskScheduledId: row.parentTaskId,
+              Reason: end.parentFailure?.reason ?? '',
+              Details: end.parentFailure?.details ?? '',
+            });
+      messages.push({
+        instanceId: row.parentId,
+        executionId: row.parentExecutionId,
+        visibleAt: now,
+        kind: 'event',
+        body: JSON.stringify(event),
+      });
+    }
+    this.#commit({ ...row, output: end.output }, status, { events: end.events, dropPendingWork: true, messages });
+  }
+
+  #commit(row: InstanceRow, status: RuntimeStatus, partial: Partial<Omit<EpisodeCommit, 'instance'>>): void {
+    const now = this.#o.clock.now();
+    const instance: InstanceRow = { ...row, status, updatedAt: now };
+    const events = (partial.events ?? []).map((e) => ({ ...e, IsPlayed: true }));
+    const result = this.#store!.commitEpisode({
+      instance,
+      events,
+      replaceHistory: partial.replaceHistory ?? false,
+      consumedMessageIds: partial.consumedMessageIds ?? [],
+      dropPendingWork: partial.dropPendingWork ?? false,
+      activities: partial.activities ?? [],
+      messages: partial.messages ?? [],
+      children: partial.children ?? [],
+    });
+    if (terminalStatuses.has(status) || partial.replaceHistory) {
+      this.#histories.delete(row.id);
+    } else if (events.length > 0) {
+      const live = this.#histories.get(row.id);
+      if (live) {
+        live.events.push(...events);
+        live.json.push(...events.map((e) => JSON.stringify(e)));
+      }
+    }
+    if (status !== row.status) this.#logTransition(row, row.status, status);
+    for (const child of partial.children ?? []) {
+      if (result.messages.some((m) => m.instanceId === child.instance.id)) {
+        this.#logTransition(child.instance, 'New', 'Pending');
+      }
+    }
+    for (const message of result.messages) this.#route(message);
+    if (result.activities.length > 0) {
+      this.#activityQueue.push(...result.activities);
+      this.#pump();
+    }
+  }
+
+  #liveHistory(instanceId: string): LiveHistory {
+    let live = this.#histories.get(instanceId);
+    if (!live) {
+      const events = this.#store!.getHistory(instanceId);
+      live = { events, json: events.map((e) => JSON.stringify(e)) };
+      this.#histories.set(instanceId, live);
+    }
+    return live;
+  }
+
+  #startActivities(): void {
+    while (!this.#stopping && this.#runningActivities.size < this.#concurrency && this.#activityQueue.length > 0) {
+      const activity = this.#activityQueue.shift()!;
+      const run = this.#runActivity(activity).finally(() => {
+        this.#runningActivities.delete(run);
+        this.#pump();
+      });
+      this.#runningActivities.add(run);
+    }
+  }
+
+  async #runActivity(activity: ActivityRow): Promise<void> {
+    const started = performance.now();
+    let event: HistoryEvent;
+    try {
+      if (triggerTypeOf(this.#o.registrations, activity.name) !== 'activityTrigger') {
+        throw new Error(`The function '${activity.name}' doesn't exist, is disabled, or is not an activity function.`);
+      }
+      const response = await invokeFunction(
+        this.#o.registrations,
+        activity.name,
+        { inputsByType: { activityTrigger: { json: activity.input } } },
+        this.#userLog(activity.name),
+      );
+      const result = toJsonText(typedDataValue(response.returnValue));
+      event = newEvent(EventType.TaskCompleted, this.#o.clock.now(), { TaskScheduledId: activity.taskId, Result: result });
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      event = newEvent(EventType.TaskFailed, this.#o.clock.now(), {
+        TaskScheduledId: activity.taskId,
+        Reason: `Activity function '${activity.name}' failed: ${error.message}`,
+        Details: error.stack ?? error.message,
+      });
+    }
+    const outcome = event.EventType === EventType.TaskCompleted ? 'Succeeded' : 'Failed';
+    const durationMs = Math.round(performance.now() - started);
+    this.#o.logger.info(
+      `Executed '${activity.name}' (${outcome}, Id=${activity.instanceId}:${activity.taskId}, Duration=${durationMs}ms)`,
+    );
+    if (!this.#store) return; // stopped meanwhile: the activity runs again after a restart
+    const message = this.#store.completeActivity(activity.id, {
+      instanceId: activity.instanceId,
+      executionId: activity.executionId,
+      visibleAt: this.#o.clock.now(),
+      kind: 'event',
+      body: JSON.stringify(event),
+    });
+    if (message) this.#route(message);
+  }
+
+  #userLog(functionName: string): InvocationLog {
+    const logger = this.#o.logger;
+    return (level: LogLevel, category: string, message: string) => {
+      if (category !== 'user' && level !== 'warning' && level !== 'error' && level !== 'critical') return;
+      const line = `[${functionName}] ${message}`;
+      if (level === 'error' || level === 'critical') logger.error(line);
+      else if (level === 'warning') logger.warn(line);
+      else if (level === 'information') logger.info(line);
+    };
+  }
+
+  #logTransition(row: Pick<InstanceRow, 'name' | 'id'>, from: string, to: string): void {
+    this.#o.logger.info(`Orchestration '${row.name}' (${row.id}) ${from} → ${to}`);
+  }
+}
+
+function executionStartedMessage(instance: InstanceRow, now: number): NewMessage {
+  const event = newEvent(EventType.ExecutionStarted, now, {
+    Name: instance.name,
+    Input: instance.input,
+    ...(instance.version !== null ? { Version: instance.version } : {}),
+  });
+  return {
+    instanceId: instance.id,
+    executionId: instance.executionId,
+    visibleAt: now,
+    kind: 'event',
+    body: JSON.stringify(event),
+  };
+}
+
+function toFilter(options: Pick<QueryOptions, 'createdTimeFrom' | 'createdTimeTo' | 'runtimeStatus'>): InstanceFilter {
+  const filter: InstanceFilter = {};
+  if (options.createdTimeFrom) filter.createdFrom = options.createdTimeFrom.getTime();
+  if (options.createdTimeTo) filter.createdTo = options.createdTimeTo.getTime();
+  if (options.runtimeStatus) filter.statuses = options.runtimeStatus;
+  return filter;
+}
+
+function decodeContinuation(token: string): { createdAt: number; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // fall through
+  }
+  throw new InvalidRequestError('x-ms-continuation-token', 'is not a token this host issued.');
+}
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function parseJson(text: string | null): unknown {
+  return text === null ? null : (JSON.parse(text) as unknown);
+}
+
+function toStatus(row: InstanceRow, showInput: boolean): OrchestrationStatus {
+  return {
+    name: row.name,
+    instanceId: row.id,
+    runtimeStatus: row.status,
+    input: showInput ? parseJson(row.input) : null,
+    customStatus: parseJson(row.customStatus),
+    output: parseJson(row.output),
+    createdTime: isoSeconds(row.createdAt),
+    lastUpdatedTime: isoSeconds(row.updatedAt),
+  };
+}
+
+/** History as the Durable HTTP API shows it: scheduling folded into completions, names as strings. */
+function presentHistory(events: HistoryEvent[], showOutput: boolean): Record<string, unknown>[] {
+  const scheduled = new Map<number, HistoryEvent>();
+  const shown: Record<string, unknown>[] = [];
+  const json = (text: string | null | undefined): unknown => (text === undefined ? undefined : parseJson(text));
+  for (const e of events) {
+    switch (e.EventType) {
+      case EventType.TaskScheduled:
+      case EventType.SubOrchestrationInstanceCreated:
+        scheduled.set(e.EventId, e);
+        break;
+      case EventType.ExecutionStarted:
+        shown.push({ EventType: 'ExecutionStarted', FunctionName: e.Name, Timestamp: e.Timestamp, ...(showOutput ? { Input: json(e.Input) } : {}) });
+        break;
+      case EventType.TaskCompleted:
+      case EventType.SubOrchestrationInstanceCompleted: {
+        const s = scheduled.get(e.TaskScheduledId ?? -1);
+        shown.push({
+          EventType: e.EventType === EventType.TaskCompleted ? 'TaskCompleted' : 'SubOrchestrationInstanceCompleted',
+          FunctionName: s?.Name,
+          ...(s?.InstanceId ? { InstanceId: s.InstanceId } : {}),
+          ScheduledTime: s?.Timestamp,
+          Timestamp: e.Timestamp,
+          ...(showOutput ? { Result: json(e.Result) } : {}),
+        });
+        break;
+      }
+      case EventType.TaskFailed:
+      case EventType.SubOrchestrationInstanceFailed: {
+        const s = scheduled.get(e.TaskScheduledId ?? -1);
+        shown.push({
+          EventType: e.EventType === EventType.TaskFailed ? 'TaskFailed' : 'SubOrchestrationInstanceFailed',
+          FunctionName: s?.Name,
+          ...(s?.InstanceId ? { InstanceId: s.InstanceId } : {}),
+          ScheduledTime: s?.Timestamp,
+          Timestamp: e.Timestamp,
+          Reason: e.Reason,
+          Details: e.Details,
+        });
+        break;
+      }
+      case EventType.TimerCreated:
+        shown.push({ EventType: 'TimerCreated', FireAt: e.FireAt, Timestamp: e.Timestamp });
+        break;
+      case EventType.TimerFired:
+        shown.push({ EventType: 'TimerFired', FireAt: e.FireAt, Timestamp: e.Timestamp });
+        break;
+      case EventType.EventRaised:
+        shown.push({ EventType: 'EventRaised', Name: e.Name, Timestamp: e.Timestamp, ...(showOutput ? { Input: json(e.Input) } : {}) });
+        break;
+      case EventType.ExecutionCompleted:
+        shown.push({
+          EventType: 'ExecutionCompleted',
+          OrchestrationStatus: e.OrchestrationStatus,
+          Timestamp: e.Timestamp,
+          ...(showOutput ? { Result: json(e.Result) } : {}),
+        });
+        break;
+      case EventType.ExecutionTerminated:
+        shown.push({ EventType: 'ExecutionTerminated', Timestamp: e.Timestamp, Input: json(e.Input) });
+        break;
+      case EventType.ExecutionSuspended:
+      case EventType.ExecutionResumed:
+        shown.push({
+          EventType: e.EventType === EventType.ExecutionSuspended ? 'ExecutionSuspended' : 'ExecutionResumed',
+          Timestamp: e.Timestamp,
+          ...(e.Reason ? { Reason: e.Reason } : {}),
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  return shown;
+}
