@@ -1,0 +1,74 @@
+// The action catalogue: every action by vendor namespace (what playbooks import) and as one list (what
+// functions/actions.ts registers and what the catalogue endpoint and permission checks read).
+
+import type { Action } from './action.js';
+import { disableRepository } from './azdo/disableRepository.js';
+import { enablePolicy } from './azdo/enablePolicy.js';
+import { getProjectAdministrators } from './azdo/getProjectAdministrators.js';
+import { lockBranch as azdoLockBranch } from './azdo/lockBranch.js';
+import { queryAuditLog } from './azdo/queryAuditLog.js';
+import { restoreRepository } from './azdo/restoreRepository.js';
+import { revokeUserPats } from './azdo/revokeUserPats.js';
+import { uninstallExtension } from './azdo/uninstallExtension.js';
+import { sendEmail } from './email/sendEmail.js';
+import { confirmCompromised } from './entra/confirmCompromised.js';
+import { disableAccount } from './entra/disableAccount.js';
+import { getManager } from './entra/getManager.js';
+import { getUser } from './entra/getUser.js';
+import { revokeSignInSessions } from './entra/revokeSignInSessions.js';
+import { applyRuleset } from './github/applyRuleset.js';
+import { archiveRepository, unarchiveRepository } from './github/archiveRepository.js';
+import { getRepositoryOwners } from './github/getRepositoryOwners.js';
+import { lockBranch as githubLockBranch } from './github/lockBranch.js';
+import { removeCollaborator } from './github/removeCollaborator.js';
+import { resolveSecretScanningAlert } from './github/resolveSecretScanningAlert.js';
+import { revokeCredentials } from './github/revokeCredentials.js';
+import { setRepositoryVisibility } from './github/setRepositoryVisibility.js';
+import { addComment } from './sentinel/addComment.js';
+import { addTask } from './sentinel/addTask.js';
+import { getIncident } from './sentinel/getIncident.js';
+import { listAlerts } from './sentinel/listAlerts.js';
+import { listEntities } from './sentinel/listEntities.js';
+import { listIncidents } from './sentinel/listIncidents.js';
+import { updateIncident } from './sentinel/updateIncident.js';
+
+export type { Action, ActionContext, ActionEnvelope, ActionRetryPolicy, Permission, PlannedEffect } from './action.js';
+export { defineAction, executeAction, isPlannedEffect } from './action.js';
+export { escapeHtml, html, SafeHtml } from './html.js';
+export { renderIncidentEmail } from './email/templates.js';
+
+/** Any action, whatever its input and output types. */
+export type AnyAction = Action<unknown, unknown>;
+
+export const sentinel = { getIncident, updateIncident, addComment, addTask, listEntities, listAlerts, listIncidents } as const;
+export const email = { sendEmail } as const;
+export const entra = { getUser, getManager, revokeSignInSessions, disableAccount, confirmCompromised } as const;
+export const github = {
+  getRepositoryOwners,
+  archiveRepository,
+  unarchiveRepository,
+  setRepositoryVisibility,
+  lockBranch: githubLockBranch,
+  applyRuleset,
+  revokeCredentials,
+  resolveSecretScanningAlert,
+  removeCollaborator,
+} as const;
+export const azdo = {
+  restoreRepository,
+  disableRepository,
+  lockBranch: azdoLockBranch,
+  enablePolicy,
+  revokeUserPats,
+  uninstallExtension,
+  getProjectAdministrators,
+  queryAuditLog,
+} as const;
+
+export const allActions: readonly AnyAction[] = [
+  ...Object.values(sentinel),
+  ...Object.values(email),
+  ...Object.values(entra),
+  ...Object.values(github),
+  ...Object.values(azdo),
+];
