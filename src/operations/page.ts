@@ -1,6 +1,7 @@
 // The run timeline page: self-contained HTML (inline CSS, no script), rendered on the server. Every
 // dynamic text is escaped; incident text is untrusted. Links carry the caller's `code` so navigation keeps
 // working behind function auth.
+import { escapeHtml } from '../actions/html.js';
 import type { RunDetail, RunPage, RunSummary } from './runs.js';
 import { isTerminal } from './runs.js';
 import type { TimelineStep } from './timeline.js';
@@ -126,12 +127,9 @@ function compact(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Escapes text for element content and quoted attribute values alike. */
-function text(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-const attr = text;
+/** Element content and quoted attribute values escape alike. */
+const text = escapeHtml;
+const attr = escapeHtml;
 
 function document(title: string, body: string, refresh: boolean): string {
   return `<!doctype html>

@@ -1,0 +1,80 @@
+// What commands print: human text on stdout, progress on stderr, or one JSON document with --json.
+import type { RunDetail, RunSummary } from '../operations/runs.js';
+import type { TimelineStep } from '../operations/timeline.js';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export const processIo: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+const marks: Record<TimelineStep['status'], string> = {
+  succeeded: '✓', planned: '◇', failed: '✗', running: '…', waiting: '⧗',
+};
+
+export function stepLine(step: TimelineStep): string {
+  const duration = step.durationInMs === undefined ? '' : ` (${formatMs(step.durationInMs)})`;
+  const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
+  const error = step.error ? `\n      ${step.error}` : '';
+  return `  ${marks[step.status]} ${step.title}${duration}${attempts}${step.status === 'planned' ? ' [planned]' : ''}${error}`;
+}
+
+export function runHeader(run: RunSummary): string {
+  const incident = run.incident
+    ? `incident ${run.incident.number !== undefined ? `#${run.incident.number} ` : ''}${run.incident.title ?? run.incident.name}`
+    : 'no incident';
+  return `${run.playbook} · ${run.instanceId} · ${run.status}${run.dryRun ? ' (dry run)' : ''} · ${incident}`;
+}
+
+export function timelineText(run: RunDetail): string[] {
+  const lines = [runHeader(run), `  started ${run.createdAt}, last update ${run.lastUpdatedAt}`];
+  if (run.timeline.length === 0) lines.push('  (no steps yet)');
+  for (const step of run.timeline) lines.push(stepLine(step));
+  return [...lines, ...outcomeText(run)];
+}
+
+/** The plan of a dry run and the run's output. */
+export function outcomeText(run: RunDetail): string[] {
+  const lines: string[] = [];
+  const plan = run.timeline.filter((s) => s.status === 'planned');
+  if (plan.length > 0) {
+    lines.push('Plan (nothing was changed; these actions would run):');
+    plan.forEach((s, i) => lines.push(`  ${i + 1}. ${s.title}${plannedInput(s.result)}`));
+  }
+  if (run.output !== undefined) lines.push(`Output: ${JSON.stringify(run.output)}`);
+  return lines;
+}
+
+export function runsTable(runs: readonly RunSummary[]): string[] {
+  if (runs.length === 0) return ['No runs.'];
+  const rows = runs.map((r) => [
+    r.createdAt.replace('T', ' ').slice(0, 19), r.status, r.playbook,
+    r.incident ? (r.incident.number !== undefined ? `#${r.incident.number}` : r.incident.name) : '-', r.instanceId,
+  ]);
+  const header = ['STARTED', 'STATUS', 'PLAYBOOK', 'INCIDENT', 'RUN'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function plannedInput(result: unknown): string {
+  if (typeof result !== 'object' || result === null) return '';
+  const input = (result as { input?: unknown }).input;
+  if (input === undefined) return '';
+  const text = JSON.stringify(input);
+  return `: ${text.length > 160 ? `${text.slice(0, 160)}…` : text}`;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
+}
