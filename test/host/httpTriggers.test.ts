@@ -31,11 +31,23 @@ before(async () => {
         SOAR_MASTER_KEY: masterKey,
         TEST_API_TOKEN: apiToken,
         TICK_SCHEDULE: '0 */5 * * * *',
+        H1_FROM_FILE: 'file value',
+        H1_PRESET: 'file value',
+        H1_OVERRIDDEN: 'file value',
       },
     },
   });
   logger = new HostLogger({ mode: 'silent', level: 'debug' });
-  host = await startHost({ appDir: folder.dir, main: httpAppEntry, port: 0, logger, clock });
+  process.env.H1_PRESET = 'environment value';
+  process.env.H1_OVERRIDDEN = 'environment value';
+  host = await startHost({
+    appDir: folder.dir,
+    main: httpAppEntry,
+    port: 0,
+    logger,
+    clock,
+    settings: { H1_OVERRIDDEN: 'override value' },
+  });
   // Only now: importing the app before the host loads it would load @azure/functions outside the host.
   ({ timerCalls } = await import('../apps/http/index.js'));
 });
@@ -43,6 +55,8 @@ before(async () => {
 after(async () => {
   await host?.close();
   await folder?.remove();
+  delete process.env.H1_PRESET;
+  delete process.env.H1_OVERRIDDEN;
 });
 
 async function get(path: string, init: RequestInit = {}): Promise<Response> {
@@ -247,6 +261,19 @@ describe('requests and responses', () => {
   test('successful invocations log one Executed line', async () => {
     await get('/api/items/5');
     assert.ok(logger.lines.some((l) => /\] Executed 'itemById' \(Succeeded, Id=[0-9a-f-]{36}, Duration=\d+ms\)$/.test(l)));
+  });
+});
+
+describe('settings', () => {
+  test('local.settings.json values reach the app, without overriding variables already set', async () => {
+    const value = async (name: string) => (await json(`/api/setting/${name}`)).body;
+    assert.deepEqual(await value('H1_FROM_FILE'), { value: 'file value' });
+    assert.deepEqual(await value('H1_PRESET'), { value: 'environment value' });
+    assert.ok(logger.lines.some((l) => l.includes("WARN Skipping 'H1_PRESET' from local settings")));
+  });
+
+  test('explicit settings win over local.settings.json and the environment', async () => {
+    assert.deepEqual((await json('/api/setting/H1_OVERRIDDEN')).body, { value: 'override value' });
   });
 });
 

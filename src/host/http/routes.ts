@@ -221,7 +221,7 @@ export function compileRoute(template: string): CompiledRoute {
       else {
         if (part.param.catchAll) throw new RouteTemplateError(`Route "${template}": a catch-all must fill its segment.`);
         params.push(part.param);
-        pattern += part.param.optional ? '([^/]*?)' : '([^/]+?)';
+        pattern += part.param.optional ? '([^/]*)' : '([^/]+)';
       }
     }
   });
