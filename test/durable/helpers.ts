@@ -1,0 +1,68 @@
+// Shared helpers of the durable tests: paths, a runtime on a memory store and a VirtualClock, a log sink.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VirtualClock } from '../../src/host/clock.js';
+import { loadApp } from '../../src/host/loadApp.js';
+import { DurableRuntime, type OrchestrationStatus } from '../../src/host/durable/index.js';
+
+/** dist/ (this file runs from dist/test/durable/). */
+export const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const repoRoot = path.resolve(distDir, '..');
+
+export interface MemoryLog {
+  lines: string[];
+  info(m: string): void;
+  warn(m: string): void;
+  error(m: string): void;
+}
+
+export function memoryLog(): MemoryLog {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
+  };
+}
+
+export interface TestRuntime {
+  runtime: DurableRuntime;
+  clock: VirtualClock;
+  log: MemoryLog;
+  /** Starts an orchestration, runs until idle, and returns its status. */
+  run(name: string, input?: unknown, instanceId?: string): Promise<OrchestrationStatus>;
+  status(id: string): Promise<OrchestrationStatus>;
+}
+
+export async function testRuntime(appFolder = 'test/apps/durable', storePath = ':memory:'): Promise<TestRuntime> {
+  const app = await loadApp(path.join(distDir, appFolder), { main: 'index.js' });
+  const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+  const log = memoryLog();
+  const runtime = new DurableRuntime({
+    registrations: app.registrations,
+    hubName: 'TestHub',
+    storePath,
+    clock,
+    logger: log,
+    baseUrl: () => 'http://localhost:7071',
+    functionKey: 'test-function-key',
+  });
+  await runtime.start();
+  const status = async (id: string): Promise<OrchestrationStatus> => {
+    const s = await runtime.getStatus(id);
+    if (!s) throw new Error(`no instance ${id}`);
+    return s;
+  };
+  return {
+    runtime,
+    clock,
+    log,
+    status,
+    async run(name, input, instanceId) {
+      const id = await runtime.startNew(name, { input, ...(instanceId ? { instanceId } : {}) });
+      await runtime.waitForIdle();
+      return status(id);
+    },
+  };
+}
