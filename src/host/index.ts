@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { RealClock, type Clock } from './clock.js';
-import { setCoreLogSink, type Registrations, type RpcTypedData } from './coreModule.js';
+import { setCoreLogSink, type Registrations } from './coreModule.js';
+import { DurableRuntime } from './durable/index.js';
 import { HttpTriggers, type HttpFunctionRoute } from './http/httpTriggers.js';
 import type { ExtraInputProviders } from './http/invocation.js';
 import { unservedInputTypes } from './http/invocation.js';
@@ -39,14 +40,6 @@ export interface StartHostOptions {
   mounts?: Mount[];
 }
 
-/** The durable engine as the host drives it (src/host/durable). */
-export interface DurableEngine {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  clientBindingData(): RpcTypedData;
-  handleHttp(req: IncomingMessage, res: ServerResponse, subPath: string): Promise<void>;
-}
-
 export interface HttpFunctionInfo {
   name: string;
   methods: string[] | undefined;
@@ -65,7 +58,7 @@ export interface LocalHost {
   hostJson: HostJson;
   hubName: string;
   logger: HostLogger;
-  durable: DurableEngine | undefined;
+  durable: DurableRuntime;
   httpFunctions: HttpFunctionInfo[];
   /** The local.settings.json that was read, if any. */
   settingsFile: string | undefined;
@@ -116,7 +109,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     const clock = options.clock ?? new RealClock();
 
     let baseUrl = '';
-    const durable = await createDurableEngine({
+    const durable = new DurableRuntime({
       registrations,
       hubName,
       storePath: options.storePath ?? ':memory:',
@@ -126,28 +119,25 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
       baseUrl: () => baseUrl,
       functionKey: keys.functionKey,
     });
-    const extraInputs: ExtraInputProviders = {};
-    if (durable) extraInputs.durableClient = () => durable.clientBindingData();
+    const extraInputs: ExtraInputProviders = { durableClient: () => durable.clientBindingData() };
     reportUnsupported(registrations, extraInputs, logger);
 
     const triggers = new HttpTriggers({ registrations, logger, extraInputs, routePrefix, keys });
     const timers = new TimerTriggers({ registrations, clock, logger, extraInputs });
-    const mounts: Mount[] = [];
-    if (durable) {
-      const handle = (req: IncomingMessage, res: ServerResponse, subPath: string) => durable.handleHttp(req, res, subPath);
-      mounts.push({ prefix: '/runtime/webhooks/durabletask/', handle }, { prefix: '/durabletask/', handle });
-    }
-    mounts.push(...(options.mounts ?? []));
+    const handle = (req: IncomingMessage, res: ServerResponse, subPath: string) => durable.handleHttp(req, res, subPath);
+    const mounts: Mount[] = [
+      { prefix: '/runtime/webhooks/durabletask/', handle },
+      { prefix: '/durabletask/', handle },
+      ...(options.mounts ?? []),
+    ];
 
     const port = options.port ?? settings.localHttpPort ?? defaultPort;
     const server: HostServer = await listen({ mounts, triggers, logger }, port);
     cleanups.push(() => server.close());
     baseUrl = `http://127.0.0.1:${server.port}`;
 
-    if (durable) {
-      await durable.start();
-      cleanups.push(() => durable.stop());
-    }
+    await durable.start();
+    cleanups.push(() => durable.stop());
     timers.start();
     cleanups.push(() => timers.stop());
 
@@ -189,28 +179,4 @@ function reportUnsupported(registrations: Registrations, providers: ExtraInputPr
       logger.warn(`Function '${name}' has a ${type} input, which the local host does not provide.`);
     }
   }
-}
-
-interface DurableEngineOptions {
-  registrations: Registrations;
-  hubName: string;
-  storePath: string;
-  clock: Clock;
-  logger: HostLogger;
-  activityConcurrency?: number;
-  baseUrl(): string;
-  functionKey: string;
-}
-
-/** The durable engine lives in ./durable (written separately); until it exists the host runs without it. */
-async function createDurableEngine(options: DurableEngineOptions): Promise<DurableEngine | undefined> {
-  const specifier = './durable/index.js';
-  let mod: { DurableRuntime?: new (o: DurableEngineOptions) => DurableEngine };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
-  return mod.DurableRuntime ? new mod.DurableRuntime(options) : undefined;
 }

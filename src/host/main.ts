@@ -82,16 +82,10 @@ function banner(host: LocalHost, cli: Cli, sandbox: Sandbox | undefined): string
     lines.push(`        ${name}: ${trigger?.type ?? 'no trigger'}`);
   }
   if (host.registrations.functions.size === 0) lines.push('        (the app registers no functions)');
-  lines.push('');
-  if (host.durable) {
-    lines.push(
-      `Durable store: ${cli.storePath} (task hub ${host.hubName})`,
-      `Durable HTTP API: ${host.url}/runtime/webhooks/durabletask/`,
-    );
-  } else {
-    lines.push('Durable engine: not available in this build');
-  }
   lines.push(
+    '',
+    `Durable store: ${cli.storePath} (task hub ${host.hubName})`,
+    `Durable HTTP API: ${host.url}/runtime/webhooks/durabletask/`,
     `Settings: ${host.settingsFile ?? 'no local.settings.json (copy local.settings.sample.json)'}`,
     `Function key (${functionKeySetting}): ${describeKey(host.keys.functionKeySource, cli.appDir)}`,
     `Master key (${masterKeySetting}): ${describeKey(host.keys.masterKeySource, cli.appDir)}`,

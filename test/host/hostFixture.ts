@@ -21,10 +21,12 @@ export async function makeAppFolder(files: { hostJson: unknown; localSettings?: 
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Polls `check` on the event loop until it holds or `timeoutMs` passes. */
-export async function eventually(check: () => boolean, timeoutMs = 2000): Promise<void> {
+/** Runs `refresh` (if any) and polls `check` until it holds or `timeoutMs` passes. */
+export async function eventually(check: () => boolean, timeoutMs = 2000, refresh?: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  for (;;) {
+    await refresh?.();
+    if (check()) return;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -277,6 +277,22 @@ describe('settings', () => {
   });
 });
 
+describe('durable client', () => {
+  test('an HTTP starter gets the durableClient input, and its status URL leads to the completed output', async () => {
+    const started = await get('/api/greetings/Osaka', { method: 'POST', headers: { 'x-functions-key': functionKey } });
+    assert.equal(started.status, 202);
+    const { statusQueryGetUri } = (await started.json()) as { statusQueryGetUri: string };
+    assert.equal(started.headers.get('location'), statusQueryGetUri);
+    assert.ok(statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/`));
+    let status: { runtimeStatus?: string; output?: unknown } = {};
+    await eventually(() => status.runtimeStatus === 'Completed', 3000, async () => {
+      status = (await (await fetch(statusQueryGetUri)).json()) as typeof status;
+    });
+    assert.equal(status.output, 'Hello Osaka');
+    assert.ok(logger.lines.some((l) => l.includes("Executed 'startGreeting' (Succeeded")));
+  });
+});
+
 describe('timer triggers', () => {
   test('runOnStartup fires once at start with isPastDue false', () => {
     const startup = timerCallsOf('startupTick');

@@ -1,5 +1,6 @@
 // Test app for the local host's HTTP and timer triggers: route forms, methods, auth levels, request and
 // response shapes, a throwing handler and timer triggers. Tests import `timerCalls` from this same module.
+import * as df from 'durable-functions';
 import { app, type HttpHandler, type HttpRequest, type InvocationContext, type Timer } from '@azure/functions';
 
 export const timerCalls: { name: string; timer: Timer }[] = [];
@@ -106,5 +107,23 @@ app.timer('startupTick', {
   runOnStartup: true,
   handler: (timer: Timer) => {
     timerCalls.push({ name: 'startupTick', timer });
+  },
+});
+
+// A Durable starter behind an HTTP trigger: the durableClient input comes from the host's provider, and
+// the status URL of createCheckStatusResponse is served by the mounted Durable HTTP API.
+df.app.activity('greet', { handler: (name: string) => `Hello ${name}` });
+df.app.orchestration('greeting', function* (context) {
+  const input = context.df.getInput<string>();
+  const greeting: string = yield context.df.callActivity('greet', input);
+  return greeting;
+});
+df.app.client.http('startGreeting', {
+  route: 'greetings/{name}',
+  methods: ['POST'],
+  authLevel: 'function',
+  handler: async (request, client) => {
+    const instanceId = await client.startNew('greeting', { input: request.params.name });
+    return client.createCheckStatusResponse(request, instanceId);
   },
 });
