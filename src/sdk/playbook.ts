@@ -180,3 +180,9 @@ export function definePlaybook<Shape extends z.ZodRawShape>(def: PlaybookDefinit
     run: def.run,
   });
 }
+
+/** True for catalogue entries made with definePlaybook. */
+export function isPlaybook(entry: PlaybookEntry): entry is Playbook<unknown> {
+  const candidate = entry as Partial<Playbook<unknown>>;
+  return typeof candidate.run === 'function' && typeof candidate.settings === 'object' && typeof candidate.description === 'string';
+}

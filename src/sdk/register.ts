@@ -3,12 +3,16 @@
 import * as df from 'durable-functions';
 import { executeAction, type Action, type ActionEnvelope } from '../actions/action.js';
 import { playbookOrchestration } from './orchestration.js';
-import type { Playbook } from './playbook.js';
+import { isPlaybook } from './playbook.js';
+import type { PlaybookEntry } from '../routing/trigger.js';
 import { readSettings, requestApproval } from './sdkActions.js';
 
-export function registerPlaybooks(playbooks: readonly Playbook<unknown>[]): void {
+/** Registers every playbook of the catalogue; each entry must come from definePlaybook. */
+export function registerPlaybooks(catalogue: readonly PlaybookEntry[]): void {
   const names = new Set<string>();
-  for (const playbook of playbooks) {
+  for (const entry of catalogue) {
+    if (!isPlaybook(entry)) throw new Error(`Catalogue entry '${entry.name}' was not made with definePlaybook`);
+    const playbook = entry;
     if (names.has(playbook.name)) throw new Error(`Two playbooks are named '${playbook.name}'`);
     names.add(playbook.name);
     df.app.orchestration(playbook.orchestrationName, playbookOrchestration(playbook));
@@ -19,7 +23,6 @@ export function registerPlaybooks(playbooks: readonly Playbook<unknown>[]): void
 
 function registerActivity<I, O>(action: Action<I, O>): void {
   df.app.activity(action.activityName, {
-    // executeAction validates the envelope itself.
-    handler: (envelope: unknown, context) => executeAction(action, envelope as ActionEnvelope, (message) => context.log(message)),
+    handler: (envelope: ActionEnvelope, context) => executeAction(action, envelope, (message) => context.log(message)),
   });
 }

@@ -111,3 +111,6 @@ export const requestApproval = sdkAction({
     return { approvers: [...input.approvers], expiresAt: new Date(expiresAt).toISOString() };
   },
 });
+
+/** The SDK's activities, for catalogues that list every action (titles in the run timeline). */
+export const sdkActions = [readSettings, requestApproval] as const;

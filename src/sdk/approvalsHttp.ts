@@ -1,0 +1,129 @@
+// The approval link endpoint: GET /api/approvals/{token} shows a confirmation page, POST records the
+// decision by raising the approval's external event on the run. The route is anonymous because the signed
+// token is the credential: forged or expired → 403, already answered (or the run moved on) → 409.
+// Tokens never appear in responses or logs.
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { DurableClient } from 'durable-functions';
+import { html, type SafeHtml } from '../actions/html.js';
+import { ConfigError } from '../clients/errors.js';
+import { approvalSigningKey, verifyApprovalToken, type ApprovalClaims } from './approvalToken.js';
+import type { ApprovalEvent, PendingApproval, RunCustomStatus } from './context.js';
+
+type ErrorCode = 'approval_link_invalid' | 'approval_link_expired' | 'run_not_found' | 'approval_already_decided' | 'approvals_not_configured';
+
+interface Answer {
+  status: number;
+  title: string;
+  /** JSON body for API clients. */
+  json: Record<string, unknown>;
+  /** HTML body for browsers. */
+  page: SafeHtml;
+}
+
+/** Decisions being recorded on this host; a concurrent second click waits for the first and gets 409. */
+const inFlight = new Map<string, Promise<Answer>>();
+
+export async function handleApprovalLink(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+  const answer = await answerApprovalLink(request.method, request.params.token ?? '', client, Date.now());
+  if (answer.status >= 400) context.log(`Approval link refused: ${answer.status} ${String((answer.json.error as { code?: string } | undefined)?.code)}`);
+  const wantsJson = (request.headers.get('accept') ?? '').includes('application/json');
+  return wantsJson
+    ? { status: answer.status, jsonBody: answer.json, headers: noStore }
+    : { status: answer.status, body: pageHtml(answer.title, answer.page).value, headers: { ...noStore, 'content-type': 'text/html; charset=utf-8' } };
+}
+
+const noStore = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
+
+export async function answerApprovalLink(method: string, token: string, client: DurableClient, nowMs: number): Promise<Answer> {
+  let key: string;
+  try {
+    key = approvalSigningKey();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return refuse(503, 'approvals_not_configured', 'Approvals are not configured on this app (APPROVAL_SIGNING_KEY).');
+  }
+  const check = verifyApprovalToken(token, key, nowMs);
+  if (!check.ok) {
+    return check.reason === 'expired'
+      ? refuse(403, 'approval_link_expired', 'This approval link has expired.')
+      : refuse(403, 'approval_link_invalid', 'This approval link is not valid.');
+  }
+  const claims = check.claims;
+  if (method.toUpperCase() !== 'POST') {
+    const pending = await pendingApproval(client, claims);
+    return 'approval' in pending ? confirmation(claims, pending.approval) : pending.refused;
+  }
+  const lockKey = `${claims.instanceId}\u0000${claims.approvalId}`;
+  const running = inFlight.get(lockKey);
+  if (running) {
+    await running;
+    return alreadyDecided();
+  }
+  const recording = record(client, claims, nowMs);
+  inFlight.set(lockKey, recording);
+  try {
+    return await recording;
+  } finally {
+    inFlight.delete(lockKey);
+  }
+}
+
+async function record(client: DurableClient, claims: ApprovalClaims, nowMs: number): Promise<Answer> {
+  const pending = await pendingApproval(client, claims, { checkHistory: true });
+  if (!('approval' in pending)) return pending.refused;
+  const event: ApprovalEvent = { decision: claims.decision, by: claims.approver, at: new Date(nowMs).toISOString() };
+  await client.raiseEvent(claims.instanceId, claims.approvalId, event);
+  const verb = claims.decision === 'approved' ? 'Approved' : 'Rejected';
+  return {
+    status: 200,
+    title: verb,
+    json: { instanceId: claims.instanceId, approvalId: claims.approvalId, ...event },
+    page: html`<h1>${verb}</h1><p>Your answer to “${pending.approval.question}” is recorded (${claims.approver}). You can close this page.</p>`,
+  };
+}
+
+type Pending = { approval: PendingApproval } | { refused: Answer };
+
+async function pendingApproval(client: DurableClient, claims: ApprovalClaims, options: { checkHistory?: boolean } = {}): Promise<Pending> {
+  let status: Awaited<ReturnType<DurableClient['getStatus']>>;
+  try {
+    status = await client.getStatus(claims.instanceId, { showHistory: options.checkHistory === true });
+  } catch (error) {
+    // durable-functions reports a missing instance only through its error message.
+    if (/404/.test((error as Error).message)) return { refused: refuse(404, 'run_not_found', 'The run this link belongs to does not exist.') };
+    throw error;
+  }
+  const approval = (status.customStatus as Partial<RunCustomStatus> | null | undefined)?.approval;
+  const running = status.runtimeStatus === 'Running' || status.runtimeStatus === 'Pending';
+  if (!running || !approval || approval.id !== claims.approvalId || approval.status !== 'pending') return { refused: alreadyDecided() };
+  const raised = (status.history ?? []).some((e: unknown) => {
+    const event = e as { EventType?: unknown; Name?: unknown };
+    return (event.EventType === 'EventRaised' || event.EventType === 15) && event.Name === claims.approvalId;
+  });
+  return raised ? { refused: alreadyDecided() } : { approval };
+}
+
+function confirmation(claims: ApprovalClaims, approval: PendingApproval): Answer {
+  const verb = claims.decision === 'approved' ? 'Approve' : 'Reject';
+  return {
+    status: 200,
+    title: `${verb}?`,
+    json: { instanceId: claims.instanceId, approvalId: claims.approvalId, decision: claims.decision, approver: claims.approver, question: approval.question, deadline: approval.deadline },
+    page: html`<h1>${verb}?</h1><p>${approval.question}</p><p>You answer as ${claims.approver}. The request expires at ${approval.deadline}.</p>
+<form method="post"><button type="submit">${verb}</button></form>`,
+  };
+}
+
+function alreadyDecided(): Answer {
+  return refuse(409, 'approval_already_decided', 'This approval has already been answered, or the run is no longer waiting for it.');
+}
+
+function refuse(status: number, code: ErrorCode, message: string): Answer {
+  return { status, title: 'Approval link refused', json: { error: { code, message } }, page: html`<h1>Approval link refused</h1><p>${message}</p>` };
+}
+
+function pageHtml(title: string, body: SafeHtml): SafeHtml {
+  return html`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>${title}</title></head>
+<body style="font-family:Segoe UI,Arial,sans-serif">${body}</body></html>`;
+}
