@@ -35,15 +35,18 @@ export interface TestRuntime {
   status(id: string): Promise<OrchestrationStatus>;
 }
 
-export async function testRuntime(appFolder = 'test/apps/durable', storePath = ':memory:'): Promise<TestRuntime> {
-  const app = await loadApp(path.join(distDir, appFolder), { main: 'index.js' });
+export async function testRuntime(
+  options: { appFolder?: string; storePath?: string; activityConcurrency?: number } = {},
+): Promise<TestRuntime> {
+  const app = await loadApp(path.join(distDir, options.appFolder ?? 'test/apps/durable'), { main: 'index.js' });
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
   const log = memoryLog();
   const runtime = new DurableRuntime({
     registrations: app.registrations,
     hubName: 'TestHub',
-    storePath,
+    storePath: options.storePath ?? ':memory:',
     clock,
+    ...(options.activityConcurrency ? { activityConcurrency: options.activityConcurrency } : {}),
     logger: log,
     baseUrl: () => 'http://localhost:7071',
     functionKey: 'test-function-key',

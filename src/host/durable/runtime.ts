@@ -217,7 +217,7 @@ export class DurableRuntime {
       parentExecutionId: null,
       parentTaskId: null,
     };
-    const message = this.#store!.createInstance(instance, executionStartedMessage(instance, now));
+    const message = this.#db().createInstance(instance, executionStartedMessage(instance, now));
     this.#histories.delete(id);
     this.#logTransition(instance, 'New', 'Pending');
     this.#route(message);
@@ -248,26 +248,26 @@ export class DurableRuntime {
   }
 
   async getStatus(instanceId: string, options: GetStatusOptions = {}): Promise<OrchestrationStatus | undefined> {
-    const row = this.#store!.getInstance(instanceId);
+    const row = this.#db().getInstance(instanceId);
     if (!row) return undefined;
     const status = toStatus(row, options.showInput ?? true);
     if (options.showHistory) {
-      status.historyEvents = presentHistory(this.#store!.getHistory(instanceId), options.showHistoryOutput ?? false);
+      status.historyEvents = presentHistory(this.#db().getHistory(instanceId), options.showHistoryOutput ?? false);
     }
     return status;
   }
 
   /** The raw Durable Task history of the current execution (PascalCase events). */
   async getHistory(instanceId: string): Promise<HistoryEvent[] | undefined> {
-    if (!this.#store!.getInstance(instanceId)) return undefined;
-    return this.#store!.getHistory(instanceId);
+    if (!this.#db().getInstance(instanceId)) return undefined;
+    return this.#db().getHistory(instanceId);
   }
 
   async query(options: QueryOptions = {}): Promise<QueryResult> {
     const top = options.top ?? defaultPageSize;
     if (!Number.isInteger(top) || top < 1) throw new InvalidRequestError('top', 'must be a positive integer.');
     const after = options.continuationToken ? decodeContinuation(options.continuationToken) : undefined;
-    const rows = this.#store!.query(toFilter(options), after, top + 1);
+    const rows = this.#db().query(toFilter(options), after, top + 1);
     const page = rows.slice(0, top);
     const result: QueryResult = { instances: page.map((r) => toStatus(r, options.showInput ?? false)) };
     if (rows.length > top) {
@@ -279,16 +279,16 @@ export class DurableRuntime {
 
   /** Deletes a completed, failed or terminated instance; returns how many were deleted (0 or 1). */
   async purge(instanceId: string): Promise<number> {
-    const row = this.#store!.getInstance(instanceId);
+    const row = this.#db().getInstance(instanceId);
     if (!row) return 0;
     if (!terminalStatuses.has(row.status)) throw new InstanceNotTerminalError(instanceId, row.status);
     this.#histories.delete(instanceId);
-    return this.#store!.purge(instanceId) ? 1 : 0;
+    return this.#db().purge(instanceId) ? 1 : 0;
   }
 
   /** Deletes every terminal instance matching the filter; returns how many. */
   async purgeBy(options: Omit<QueryOptions, 'top' | 'continuationToken' | 'showInput'>): Promise<number> {
-    return this.#store!.purgeBy(toFilter(options));
+    return this.#db().purgeBy(toFilter(options));
   }
 
   /** Data of the `durableClient` input binding, as the extension sends it (research §4). */
@@ -346,6 +346,12 @@ export class DurableRuntime {
     return this.#store;
   }
 
+  /** The store for an operation; requests may arrive before start() (the server listens first). */
+  #db(): DurableStore {
+    if (this.#stopping) throw new Error('The durable runtime has stopped.');
+    return this.#openStore();
+  }
+
   #isIdle(): boolean {
     return (
       this.#ready.size === 0 &&
@@ -357,7 +363,7 @@ export class DurableRuntime {
   }
 
   #sendToLive(instanceId: string, kind: NewMessage['kind'], body: string): void {
-    const store = this.#store!;
+    const store = this.#db();
     const row = store.getInstance(instanceId);
     if (!row) throw new InstanceNotFoundError(instanceId);
     if (terminalStatuses.has(row.status)) throw new InstanceGoneError(instanceId, row.status);
@@ -421,7 +427,7 @@ export class DurableRuntime {
   }
 
   async #episode(instanceId: string): Promise<void> {
-    const store = this.#store!;
+    const store = this.#db();
     const row = store.getInstance(instanceId);
     if (!row) return;
     const now = this.#o.clock.now();
@@ -674,7 +680,7 @@ export class DurableRuntime {
     const now = this.#o.clock.now();
     const instance: InstanceRow = { ...row, status, updatedAt: now };
     const events = (partial.events ?? []).map((e) => ({ ...e, IsPlayed: true }));
-    const result = this.#store!.commitEpisode({
+    const result = this.#db().commitEpisode({
       instance,
       events,
       replaceHistory: partial.replaceHistory ?? false,
@@ -709,7 +715,7 @@ export class DurableRuntime {
   #liveHistory(instanceId: string): LiveHistory {
     let live = this.#histories.get(instanceId);
     if (!live) {
-      const events = this.#store!.getHistory(instanceId);
+      const events = this.#db().getHistory(instanceId);
       live = { events, json: events.map((e) => JSON.stringify(e)) };
       this.#histories.set(instanceId, live);
     }

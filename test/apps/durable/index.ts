@@ -23,6 +23,30 @@ df.app.activity('flaky', {
   },
 });
 
+let running = 0;
+let maxRunning = 0;
+/** The most activities of 'slow' that ran at the same time (read by tests). */
+export function maxConcurrentSlow(): number {
+  return maxRunning;
+}
+df.app.activity('slow', {
+  handler: async (n: number) => {
+    running++;
+    maxRunning = Math.max(maxRunning, running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running--;
+    return n;
+  },
+});
+
+df.app.orchestration('slowFanOut', function* (context: OrchestrationContext) {
+  const count = context.df.getInput() as number;
+  const results: number[] = yield context.df.Task.all(
+    Array.from({ length: count }, (_, i) => context.df.callActivity('slow', i)),
+  );
+  return results.length;
+});
+
 df.app.orchestration('sequence', function* (context: OrchestrationContext) {
   const out: string[] = [];
   out.push(yield context.df.callActivity('hello', 'Tokyo'));
