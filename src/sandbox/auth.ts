@@ -36,8 +36,14 @@ export function armError(status: number, code: string, message: string): Sandbox
   return { status, headers: { 'x-ms-error-code': code }, json: { error: { code, message } } };
 }
 
+/**
+ * One signing key per process, shared by every sandbox started in it: @azure/identity (MSAL) caches managed-identity
+ * tokens per process, so a token cached from an earlier sandbox must still verify in the next one.
+ */
+const PROCESS_SIGNING_KEY = randomBytes(32);
+
 export function createTokenIssuer(options: { lifetimeSeconds: number; secret?: Buffer }): TokenIssuer {
-  const secret = options.secret ?? randomBytes(32);
+  const secret = options.secret ?? PROCESS_SIGNING_KEY;
   const sign = (input: string): Buffer => createHmac('sha256', secret).update(input).digest();
 
   function issue(audience: string, nowMs: number, clientId: string = APP_IDENTITY.clientId) {
