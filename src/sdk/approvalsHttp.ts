@@ -69,10 +69,11 @@ export async function answerApprovalLink(method: string, token: string, client: 
 }
 
 async function record(client: DurableClient, claims: ApprovalClaims, nowMs: number): Promise<Answer> {
-  const pending = await pendingApproval(client, claims, { checkHistory: true });
+  const pending = await pendingApproval(client, claims);
   if (!('approval' in pending)) return pending.refused;
   const event: ApprovalEvent = { decision: claims.decision, by: claims.approver, at: new Date(nowMs).toISOString() };
   await client.raiseEvent(claims.instanceId, claims.approvalId, event);
+  await untilRecorded(client, claims);
   const verb = claims.decision === 'approved' ? 'Approved' : 'Rejected';
   return {
     status: 200,
@@ -82,12 +83,29 @@ async function record(client: DurableClient, claims: ApprovalClaims, nowMs: numb
   };
 }
 
+/** Waits (briefly) until the run has taken the answer, so a second click after this one gets 409. */
+async function untilRecorded(client: DurableClient, claims: ApprovalClaims): Promise<void> {
+  for (let waited = 0; waited < recordWaitInMs; waited += recordPollInMs) {
+    const status = await client.getStatus(claims.instanceId);
+    const approval = (status.customStatus as Partial<RunCustomStatus> | null | undefined)?.approval;
+    if (approval?.id !== claims.approvalId || approval.status !== 'pending') return;
+    await new Promise((resolve) => setTimeout(resolve, recordPollInMs));
+  }
+}
+
+const recordWaitInMs = 10_000;
+const recordPollInMs = 50;
+
 type Pending = { approval: PendingApproval } | { refused: Answer };
 
-async function pendingApproval(client: DurableClient, claims: ApprovalClaims, options: { checkHistory?: boolean } = {}): Promise<Pending> {
+/**
+ * The run's pending approval from its custom status. Between raising the event and the run recording the
+ * answer there is a short window; concurrent clicks on this host are serialised by `inFlight`.
+ */
+async function pendingApproval(client: DurableClient, claims: ApprovalClaims): Promise<Pending> {
   let status: Awaited<ReturnType<DurableClient['getStatus']>>;
   try {
-    status = await client.getStatus(claims.instanceId, { showHistory: options.checkHistory === true });
+    status = await client.getStatus(claims.instanceId);
   } catch (error) {
     // durable-functions reports a missing instance only through its error message.
     if (/404/.test((error as Error).message)) return { refused: refuse(404, 'run_not_found', 'The run this link belongs to does not exist.') };
@@ -96,11 +114,7 @@ async function pendingApproval(client: DurableClient, claims: ApprovalClaims, op
   const approval = (status.customStatus as Partial<RunCustomStatus> | null | undefined)?.approval;
   const running = status.runtimeStatus === 'Running' || status.runtimeStatus === 'Pending';
   if (!running || !approval || approval.id !== claims.approvalId || approval.status !== 'pending') return { refused: alreadyDecided() };
-  const raised = (status.history ?? []).some((e: unknown) => {
-    const event = e as { EventType?: unknown; Name?: unknown };
-    return (event.EventType === 'EventRaised' || event.EventType === 15) && event.Name === claims.approvalId;
-  });
-  return raised ? { refused: alreadyDecided() } : { approval };
+  return { approval };
 }
 
 function confirmation(claims: ApprovalClaims, approval: PendingApproval): Answer {
