@@ -165,7 +165,7 @@ test('sentinel: entities and alerts (with custom details) through the SDK', asyn
   assert.deepEqual(entities.metaData?.map((m) => [m.entityKind, m.count]), [['Account', 2], ['Url', 1]]);
   assert.ok(entities.entities?.some((e) => e.kind === 'Account'));
   const alerts = await client.incidents.listAlerts(RG, WS, 'inc-secret-committed-github');
-  assert.equal(alerts.value?.[0]?.alertDisplayName, 'GitHub - Secret committed to a repository');
+  assert.equal(alerts.value?.[0]?.alertDisplayName, 'GitHub - Secret committed to contoso/payments-api');
   // On the wire, custom details are a JSON string, as Sentinel sends them. (The beta SDK's 'Object' mapper turns
   // string values of additionalData into character maps, so read them from the raw body.)
   const raw = await call(sandbox, 'POST', `/arm${WORKSPACE_PATH}/incidents/inc-secret-committed-github/alerts?api-version=2025-09-01`, {
