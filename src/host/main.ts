@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 import { startHost, type LocalHost } from './index.js';
 import type { KeySource } from './http/keys.js';
 import { functionKeySetting, masterKeySetting } from './http/keys.js';
@@ -142,6 +142,8 @@ async function main(): Promise<void> {
 
   try {
     if (cli.sandbox) {
+      // Loaded only when wanted: its TLS and emulator modules are the slow part of starting.
+      const { startSandbox } = await import('../sandbox/index.js');
       sandbox = await startSandbox({ caFile: path.join(soarDir, 'sandbox-ca.pem'), log: (line) => logger.debug(`Sandbox: ${line}`) });
       logger.redactor.addSecretSettings(sandbox.appSettings);
     }
