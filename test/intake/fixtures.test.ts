@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { fixture, fixtureText, IntakeHarness } from './harness.js';
+
+// Which test playbooks (test/apps/intake) each seed-scenario fixture must start.
+const expected: Record<string, string[]> = {
+  'arm-branch-policy-disabled-azdo': ['restore-branch-policy'],
+  'branch-policy-disabled-azdo': ['restore-branch-policy'],
+  'branch-protection-removed-github': ['restore-branch-policy'],
+  'entities-pending': ['restore-repository'],
+  'extension-installed-azdo': ['remove-extension'],
+  'new-country-azdo': ['investigate-sign-in'],
+  'new-country-github': ['investigate-sign-in'],
+  'repo-deleted-azdo': ['restore-repository'],
+  'repo-deleted-github': ['restore-repository'],
+  'secret-committed-azdo': ['revoke-secret', 'notify-soc'],
+  'secret-committed-github': ['revoke-secret', 'notify-soc'],
+  'xdr-new-country': ['investigate-sign-in', 'triage-xdr'],
+};
+
+let h: IntakeHarness;
+before(async () => {
+  h = await IntakeHarness.start();
+});
+after(async () => {
+  await h.close();
+});
+
+test('the fixture list and the expectations agree', () => {
+  const files = readdirSync(new URL('../../../test/fixtures/incidents/', import.meta.url)).map((f) => f.replace(/\.json$/, ''));
+  assert.deepEqual(files.sort(), Object.keys(expected).sort());
+});
+
+for (const [name, playbooks] of Object.entries(expected)) {
+  test(`fixture ${name} is accepted and starts ${playbooks.join(', ')}`, async () => {
+    const res = await h.post(fixtureText(name));
+    assert.equal(res.status, 202, res.text);
+    const body = fixture(name);
+    const arm = body.object ?? body;
+    assert.deepEqual(res.json.incident, { id: arm.id, number: arm.properties.incidentNumber });
+    assert.match(res.json.deliveryId, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(
+      res.json.runs.map((r: any) => [r.playbook, r.instanceId, r.duplicate]),
+      playbooks.map((p) => [p, `${p}-inc-${name}-create`, false]),
+    );
+    for (const run of res.json.runs) {
+      assert.match(run.statusQueryGetUri, new RegExp(`/runtime/webhooks/durabletask/instances/${run.instanceId}`));
+      assert.doesNotMatch(run.statusQueryGetUri, /code=/);
+      const status = await h.completed(run.instanceId);
+      assert.equal((status.output as any).incident, `inc-${name}`);
+      assert.equal((status.output as any).playbook, run.playbook);
+      assert.equal((status.input as any).source, 'webhook');
+      assert.equal((status.input as any).deliveryId, res.json.deliveryId);
+      assert.equal((status.input as any).incident.id, arm.id);
+    }
+  });
+}
+
+test('the orchestration sees the typed incident: accounts and custom details', async () => {
+  const status = await h.completed('revoke-secret-inc-secret-committed-github-create');
+  assert.deepEqual((status.output as any).accounts, ['dave-gh', 'dave@contoso.com']);
+  assert.deepEqual((status.output as any).platform, ['GitHub']);
+});
+
+test('an incident nothing matches answers 200 with the reason and starts nothing', async () => {
+  const body = fixture('repo-deleted-github');
+  body.object.id = body.object.id.replace('inc-repo-deleted-github', 'inc-unmatched');
+  body.object.name = 'inc-unmatched';
+  body.object.properties.relatedAnalyticRuleIds = [];
+  body.object.properties.alerts = [];
+  const before = (await h.runs()).length;
+  const res = await h.post(body);
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.json.runs, []);
+  assert.match(res.json.reason, /^No playbook matched incident 101\. restore-repository: analytic rule none is not one of /);
+  assert.match(res.json.reason, /switched-off: disabled/);
+  assert.equal((await h.runs()).length, before);
+});
+
+test('GET /api/playbooks lists the catalogue with effective triggers', async () => {
+  const res = await h.get('/api/playbooks');
+  assert.equal(res.status, 200);
+  assert.equal(res.json.playbooks.length, 9);
+  assert.deepEqual(res.json.playbooks[5], {
+    name: 'notify-soc',
+    title: 'Test playbook notify-soc',
+    version: '1.0.0',
+    trigger: { severities: ['High'], eventTypes: ['Create'], enabled: true },
+    orchestrationName: 'intakeTestPlaybook',
+  });
+  const anonymous = await fetch(`${h.host.url}/api/playbooks`);
+  assert.equal(anonymous.status, 401);
+});
