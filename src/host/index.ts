@@ -7,8 +7,7 @@ import { RealClock, type Clock } from './clock.js';
 import { setCoreLogSink, type Registrations } from './coreModule.js';
 import { DurableRuntime } from './durable/index.js';
 import { HttpTriggers, type HttpFunctionRoute } from './http/httpTriggers.js';
-import type { ExtraInputProviders } from './http/invocation.js';
-import { unservedInputTypes } from './http/invocation.js';
+import { unservedInputTypes, type ExtraInputProviders } from './http/invocation.js';
 import { resolveKeys, type HostKeys } from './http/keys.js';
 import { listen, type HostServer, type Mount } from './http/server.js';
 import { loadApp, type HostJson } from './loadApp.js';
@@ -66,7 +65,7 @@ export interface LocalHost {
 }
 
 /** Supported trigger types; any other trigger is reported at start and never fires locally. */
-const runnableTriggers = new Set(['httpTrigger', 'timerTrigger', 'orchestrationTrigger', 'activityTrigger', 'entityTrigger']);
+const runnableTriggers = new Set(['httpTrigger', 'timerTrigger', 'orchestrationTrigger', 'activityTrigger']);
 
 export async function startHost(options: StartHostOptions): Promise<LocalHost> {
   const appDir = path.resolve(options.appDir);

@@ -20,12 +20,10 @@ export interface HostServerOptions {
 
 export interface HostServer {
   readonly port: number;
-  /** Mounts are tried in order; a mount added later is tried after the earlier ones. */
-  addMount(mount: Mount): void;
   close(): Promise<void>;
 }
 
-/** Listens on the loopback interface (`port` 0 picks a free port). */
+/** Listens on the loopback interface (`port` 0 picks a free port). Mounts are tried in order. */
 export async function listen(options: HostServerOptions, port: number): Promise<HostServer> {
   const mounts = options.mounts.map(normalizeMount);
   const server = http.createServer({ keepAlive: true }, (req, res) => {
@@ -64,9 +62,6 @@ export async function listen(options: HostServerOptions, port: number): Promise<
 
   return {
     port: actualPort,
-    addMount(mount) {
-      mounts.push(normalizeMount(mount));
-    },
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
