@@ -20,7 +20,3 @@ export function azdoPermission(name: string): Permission {
   return { api: 'AzureDevOps', name, kind: 'azdoPermission', grantedBy: 'manual' };
 }
 
-/** Plain JSON of an SDK object: Dates become ISO strings, undefined fields disappear (durable history is JSON). */
-export function toJson<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value)) as unknown;
-}

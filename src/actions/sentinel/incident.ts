@@ -49,24 +49,34 @@ export const incidentSummarySchema = z.object({
 });
 export type IncidentSummary = z.infer<typeof incidentSummarySchema>;
 
+/** Sentinel sends null for unset fields; the summary leaves them out. */
+function given<T>(value: T | null | undefined): T | undefined {
+  return value ?? undefined;
+}
+
 export function summarise(incident: Incident): IncidentSummary {
   const owner = incident.owner ?? {};
   return {
     id: incident.id ?? '',
     name: incident.name ?? '',
-    etag: incident.etag,
+    etag: given(incident.etag),
     title: incident.title ?? '',
-    description: incident.description,
+    description: given(incident.description),
     severity: incident.severity as IncidentSummary['severity'],
     status: incident.status as IncidentSummary['status'],
-    classification: incident.classification as IncidentSummary['classification'],
-    classificationReason: incident.classificationReason as IncidentSummary['classificationReason'],
-    classificationComment: incident.classificationComment,
-    owner: { objectId: owner.objectId, email: owner.email, userPrincipalName: owner.userPrincipalName, assignedTo: owner.assignedTo },
+    classification: given(incident.classification) as IncidentSummary['classification'],
+    classificationReason: given(incident.classificationReason) as IncidentSummary['classificationReason'],
+    classificationComment: given(incident.classificationComment),
+    owner: {
+      objectId: given(owner.objectId),
+      email: given(owner.email),
+      userPrincipalName: given(owner.userPrincipalName),
+      assignedTo: given(owner.assignedTo),
+    },
     labels: (incident.labels ?? []).map((l) => l.labelName),
-    incidentNumber: incident.incidentNumber,
-    incidentUrl: incident.incidentUrl,
-    providerName: incident.providerName,
+    incidentNumber: given(incident.incidentNumber),
+    incidentUrl: given(incident.incidentUrl),
+    providerName: given(incident.providerName),
     createdTimeUtc: incident.createdTimeUtc?.toISOString(),
     lastModifiedTimeUtc: incident.lastModifiedTimeUtc?.toISOString(),
   };

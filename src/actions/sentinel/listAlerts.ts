@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { callAzureSdk } from '../../clients/azureSdk.js';
 import { incidentRef, sentinelClient } from '../../clients/sentinel.js';
 import { defineAction } from '../action.js';
-import { DEFAULT_TIMEOUT_MS, READ_RETRY, azureRole, toJson } from '../policies.js';
+import { DEFAULT_TIMEOUT_MS, READ_RETRY, azureRole } from '../policies.js';
 import { incidentInput } from './incident.js';
 
 const alertSchema = z.object({
@@ -11,6 +11,8 @@ const alertSchema = z.object({
   /** alertDisplayName, severity, status, productName, tactics, additionalData (custom details), ... */
   properties: z.record(z.string(), z.unknown()),
 });
+
+const wireAlerts = z.object({ value: z.array(alertSchema) });
 
 export const listAlerts = defineAction({
   name: 'sentinel.listAlerts',
@@ -24,13 +26,16 @@ export const listAlerts = defineAction({
   sideEffect: false,
   async run(input, ctx) {
     const ref = incidentRef(input.incidentId);
-    const response = await callAzureSdk('Sentinel', () =>
-      sentinelClient(ref.subscriptionId).incidents.listAlerts(ref.resourceGroup, ref.workspaceName, ref.incidentId, { abortSignal: ctx.signal }),
+    // The SDK's deserializer mangles string values in additionalData (custom details): keep the wire JSON.
+    let body: unknown;
+    await callAzureSdk('Sentinel', () =>
+      sentinelClient(ref.subscriptionId).incidents.listAlerts(ref.resourceGroup, ref.workspaceName, ref.incidentId, {
+        abortSignal: ctx.signal,
+        onResponse: (raw) => {
+          body = raw.bodyAsText ? JSON.parse(raw.bodyAsText) : undefined;
+        },
+      }),
     );
-    const alerts = response.value.map((alert) => {
-      const { id, name, kind: _kind, type: _type, systemData: _systemData, ...properties } = toJson(alert) as Record<string, unknown>;
-      return { id: String(id ?? ''), name: String(name ?? ''), properties };
-    });
-    return { alerts };
+    return { alerts: wireAlerts.parse(body).value.map(({ id, name, properties }) => ({ id, name, properties })) };
   },
 });

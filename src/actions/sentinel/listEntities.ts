@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { callAzureSdk } from '../../clients/azureSdk.js';
 import { incidentRef, sentinelClient } from '../../clients/sentinel.js';
 import { defineAction } from '../action.js';
-import { DEFAULT_TIMEOUT_MS, READ_RETRY, azureRole, toJson } from '../policies.js';
+import { DEFAULT_TIMEOUT_MS, READ_RETRY, azureRole } from '../policies.js';
 import { incidentInput } from './incident.js';
 
 const entitySchema = z.object({
@@ -12,6 +12,8 @@ const entitySchema = z.object({
   /** The entity's kind-specific fields (accountName, upnSuffix, address, url, ...), camelCase as Sentinel sends them. */
   properties: z.record(z.string(), z.unknown()),
 });
+
+const wireEntities = z.object({ entities: z.array(entitySchema).optional() });
 
 export const listEntities = defineAction({
   name: 'sentinel.listEntities',
@@ -25,13 +27,17 @@ export const listEntities = defineAction({
   sideEffect: false,
   async run(input, ctx) {
     const ref = incidentRef(input.incidentId);
-    const response = await callAzureSdk('Sentinel', () =>
-      sentinelClient(ref.subscriptionId).incidents.listEntities(ref.resourceGroup, ref.workspaceName, ref.incidentId, { abortSignal: ctx.signal }),
+    // Keep the wire JSON: camelCase properties exactly as in the incident trigger's relatedEntities.
+    let body: unknown;
+    await callAzureSdk('Sentinel', () =>
+      sentinelClient(ref.subscriptionId).incidents.listEntities(ref.resourceGroup, ref.workspaceName, ref.incidentId, {
+        abortSignal: ctx.signal,
+        onResponse: (raw) => {
+          body = raw.bodyAsText ? JSON.parse(raw.bodyAsText) : undefined;
+        },
+      }),
     );
-    const entities = (response.entities ?? []).map((entity) => {
-      const { id, name, kind, type: _type, systemData: _systemData, ...properties } = toJson(entity) as Record<string, unknown>;
-      return { kind: String(kind), id: String(id ?? ''), name: String(name ?? ''), properties };
-    });
-    return { entities };
+    const entities = wireEntities.parse(body).entities ?? [];
+    return { entities: entities.map(({ kind, id, name, properties }) => ({ kind, id, name, properties })) };
   },
 });

@@ -24,10 +24,8 @@ export const listIncidents = defineAction({
     const subscriptionId = requiredSetting('SENTINEL_SUBSCRIPTION_ID');
     const resourceGroup = requiredSetting('SENTINEL_RESOURCE_GROUP');
     const workspace = requiredSetting('SENTINEL_WORKSPACE_NAME');
-    const clauses = [`properties/createdTimeUtc ge ${new Date(input.createdAfter).toISOString()}`];
-    if (input.statuses) clauses.push(`(${input.statuses.map((s) => `properties/status eq '${s}'`).join(' or ')})`);
     const pages = sentinelClient(subscriptionId).incidents.list(resourceGroup, workspace, {
-      filter: clauses.join(' and '),
+      filter: `properties/createdTimeUtc ge ${new Date(input.createdAfter).toISOString()}`,
       orderby: 'properties/createdTimeUtc desc',
       top: Math.min(input.top, 200),
       abortSignal: ctx.signal,
@@ -35,6 +33,8 @@ export const listIncidents = defineAction({
     const incidents: IncidentSummary[] = [];
     await callAzureSdk('Sentinel', async () => {
       for await (const incident of pages) {
+        // Statuses are filtered here: one simple $filter clause is what every API version supports alike.
+        if (input.statuses && !input.statuses.includes(incident.status as IncidentSummary['status'])) continue;
         incidents.push(summarise(incident));
         if (incidents.length >= input.top) break;
       }
