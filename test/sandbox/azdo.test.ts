@@ -155,8 +155,10 @@ test("PATs: UPN → subject descriptor → the user's PATs (paged) → revocatio
   assert.deepEqual(nobody.json, { count: 0, value: [] });
 });
 
-test('project administrators through Graph: scope descriptor → groups → memberships → users', async () => {
-  const scope = await ado('GET', vssps(`/_apis/graph/descriptors/${PROJECT_ID}?api-version=7.1-preview.1`));
+test('project administrators through Graph: project → scope descriptor → groups → memberships → users', async () => {
+  const project = await ado('GET', dev('/_apis/projects/Payments?api-version=7.1'));
+  assert.equal(project.json.id, PROJECT_ID);
+  const scope = await ado('GET', vssps(`/_apis/graph/descriptors/${project.json.id}?api-version=7.1-preview.1`));
   const groups = await ado('GET', vssps(`/_apis/graph/groups?scopeDescriptor=${scope.json.value}&api-version=7.1-preview.1`));
   const admins = groups.json.value.find((g: any) => g.principalName === '[Payments]\\Project Administrators');
   assert.ok(admins);

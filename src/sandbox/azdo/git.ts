@@ -3,6 +3,7 @@
 
 import type { SandboxReply, SandboxRequest } from '../emulator.js';
 import { recordAudit } from './audit.js';
+import { projectRef } from './core.js';
 import { AzdoHttpError, badRequest, identityRef, isObject, parseJson, projectOf, type AzdoContext, type AzdoRoute } from './http.js';
 import type { AzdoOrganization, AzdoRepository } from './world.js';
 
@@ -15,19 +16,6 @@ function repoNotFound(idOrName: string): AzdoHttpError {
     `TF401019: The Git repository with name or identifier ${idOrName} does not exist or you do not have permissions for the operation you are attempting.`,
     'Microsoft.TeamFoundation.Git.Server',
   );
-}
-
-function projectRef(ctx: AzdoContext, project: Project): Record<string, unknown> {
-  return {
-    id: project.id,
-    name: project.name,
-    description: project.description,
-    url: `${ctx.baseUrl}/${ctx.org.name}/_apis/projects/${project.id}`,
-    state: 'wellFormed',
-    revision: 42,
-    visibility: 'private',
-    lastUpdateTime: project.lastUpdateTime,
-  };
 }
 
 function repositoryJson(ctx: AzdoContext, repo: AzdoRepository): Record<string, unknown> {

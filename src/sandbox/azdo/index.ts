@@ -3,6 +3,7 @@
 
 import type { Emulator, EmulatorDeps } from '../emulator.js';
 import { auditRoutes } from './audit.js';
+import { coreRoutes } from './core.js';
 import { extmgmtRoutes } from './extmgmt.js';
 import { gitRoutes } from './git.js';
 import { errorReply, serve, throttled, type AzdoRoute } from './http.js';
@@ -26,7 +27,7 @@ function emulator(mount: string, routes: AzdoRoute[], deps: EmulatorDeps): Emula
 
 export function createAzdoEmulators(deps: EmulatorDeps): Emulator[] {
   return [
-    emulator('/azdo/dev', [...gitRoutes, ...policyRoutes], deps),
+    emulator('/azdo/dev', [...coreRoutes, ...gitRoutes, ...policyRoutes], deps),
     emulator('/azdo/vssps', vsspsRoutes, deps),
     emulator('/azdo/extmgmt', extmgmtRoutes, deps),
     emulator('/azdo/audit', auditRoutes, deps),
