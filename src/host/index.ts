@@ -100,6 +100,10 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
 
     const loaded = await loadApp(appDir, options.main === undefined ? {} : { main: options.main });
     const { registrations, hostJson } = loaded;
+    // As the worker does: appStart hooks run before any invocation, appTerminate ones on shutdown, sharing hookData.
+    const appHookData: Record<string, unknown> = {};
+    await runAppHooks(registrations, 'appStart', appHookData);
+    cleanups.push(() => runAppHooks(registrations, 'appTerminate', appHookData));
     const routePrefix = hostJson.extensions?.http?.routePrefix ?? 'api';
     const hubName = resolveSettingReferences(hostJson.extensions?.durableTask?.hubName ?? defaultHubName, {
       [hubNameSetting]: defaultHubName,
@@ -166,6 +170,10 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     await close();
     throw err;
   }
+}
+
+async function runAppHooks(registrations: Registrations, name: 'appStart' | 'appTerminate', hookData: Record<string, unknown>): Promise<void> {
+  for (const hook of registrations.hooks.get(name) ?? []) await hook({ hookData });
 }
 
 function reportUnsupported(registrations: Registrations, providers: ExtraInputProviders, logger: HostLogger): void {

@@ -19,6 +19,7 @@ let folder: AppFolder;
 let host: LocalHost;
 let logger: HostLogger;
 let timerCalls: { name: string; timer: Timer }[];
+let appHookCalls: { hook: string; hookData: Record<string, unknown> }[];
 const clock = new VirtualClock(Date.UTC(2026, 0, 5, 0, 0, 0)); // a Monday
 
 before(async () => {
@@ -49,7 +50,7 @@ before(async () => {
     settings: { H1_OVERRIDDEN: 'override value' },
   });
   // Only now: importing the app before the host loads it would load @azure/functions outside the host.
-  ({ timerCalls } = await import('../apps/http/index.js'));
+  ({ timerCalls, appHookCalls } = await import('../apps/http/index.js'));
 });
 
 after(async () => {
@@ -317,6 +318,20 @@ describe('timer triggers', () => {
     clock.advance(5 * 60_000);
     await eventually(() => timerCallsOf('tick').length === 2);
     assert.ok(logger.lines.some((l) => l.includes("Executed 'tick' (Succeeded")));
+  });
+});
+
+describe('shutdown', () => {
+  test('close() runs appTerminate hooks, frees the port and puts the environment back', async () => {
+    assert.deepEqual(appHookCalls, [{ hook: 'appStart', hookData: { startedBy: 'appStart' } }]);
+    const url = host.url;
+    await host.close();
+    assert.deepEqual(appHookCalls[1], { hook: 'appTerminate', hookData: { startedBy: 'appStart' } });
+    await assert.rejects(fetch(`${url}/api/items/1`));
+    assert.equal(process.env.H1_FROM_FILE, undefined);
+    assert.equal(process.env.H1_PRESET, 'environment value');
+    assert.equal(process.env.H1_OVERRIDDEN, 'environment value');
+    assert.equal(process.env.SOAR_FUNCTION_KEY, undefined);
   });
 });
 

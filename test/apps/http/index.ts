@@ -4,6 +4,15 @@ import * as df from 'durable-functions';
 import { app, type HttpHandler, type HttpRequest, type InvocationContext, type Timer } from '@azure/functions';
 
 export const timerCalls: { name: string; timer: Timer }[] = [];
+export const appHookCalls: { hook: string; hookData: Record<string, unknown> }[] = [];
+
+app.hook.appStart((context) => {
+  context.hookData.startedBy = 'appStart';
+  appHookCalls.push({ hook: 'appStart', hookData: { ...context.hookData } });
+});
+app.hook.appTerminate((context) => {
+  appHookCalls.push({ hook: 'appTerminate', hookData: { ...context.hookData } });
+});
 
 const params = (request: HttpRequest) => ({ jsonBody: { params: request.params } });
 
