@@ -59,7 +59,7 @@ export function operationsHandlers<I>(o: OperationsOptions<I>): Record<
       const parsed = manualRunRequestSchema.safeParse(body.value);
       if (!parsed.success) return invalid(parsed.error);
       const outcome = await startManualRun(playbook, parsed.data, o.manualRun(df.getClient(context)));
-      if (outcome.status === 400) return error(400, outcome.code, outcome.message, outcome.details);
+      if (!('run' in outcome)) return error(outcome.status, outcome.code, outcome.message, outcome.details);
       const urls = runUrls(request, outcome.run.instanceId);
       return { status: outcome.status, headers: { location: urls.run }, jsonBody: { ...outcome.run, urls } };
     },

@@ -6,7 +6,7 @@ import { addComment } from '../actions/sentinel/addComment.js';
 import { listAlerts } from '../actions/sentinel/listAlerts.js';
 import { listEntities } from '../actions/sentinel/listEntities.js';
 import { callAzureSdk } from '../clients/azureSdk.js';
-import { RemoteApiError } from '../clients/errors.js';
+import { RemoteApiError, SoarError } from '../clients/errors.js';
 import { requiredSetting } from '../clients/settings.js';
 import { incidentRef, sentinelClient } from '../clients/sentinel.js';
 import type { Incident } from '../incident/model.js';
@@ -73,6 +73,16 @@ function manualRun(client: DurableClient): ManualRunDeps<Incident> {
 }
 
 async function resolveIncident(request: ManualRunRequest): Promise<IncidentResolution<Incident>> {
+  try {
+    return await lookUpIncident(request);
+  } catch (err) {
+    // Errors of the clients are already redacted; the lookup failing is Sentinel's answer, not a bad request.
+    if (err instanceof SoarError) return { ok: false, status: 502, code: 'incident_lookup_failed', message: `Looking up the incident failed: ${err.message}` };
+    throw err;
+  }
+}
+
+async function lookUpIncident(request: ManualRunRequest): Promise<IncidentResolution<Incident>> {
   let body: unknown;
   if (request.incident !== undefined) body = request.incident;
   else if (request.incidentId !== undefined) {

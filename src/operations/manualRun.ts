@@ -42,10 +42,11 @@ export interface RunnablePlaybook {
   version: string;
 }
 
-/** Resolves an incident from the request; `notFound` names what was looked for. */
+/** An incident resolved from the request, or why not (502 when Sentinel could not be asked). */
 export type IncidentResolution<I> =
   | { ok: true; incident: I }
-  | { ok: false; status: 400; code: 'incident_not_found' | 'invalid_incident'; message: string; details?: unknown[] };
+  | { ok: false; status: 400; code: 'incident_not_found' | 'invalid_incident'; message: string; details?: unknown[] }
+  | { ok: false; status: 502; code: 'incident_lookup_failed'; message: string };
 
 export interface ManualRunDeps<I> {
   resolveIncident(request: ManualRunRequest): Promise<IncidentResolution<I>>;
@@ -63,11 +64,11 @@ export interface ManualRunDeps<I> {
 
 export type ManualRunOutcome =
   | { status: 200 | 202; run: Omit<ManualRunResponse, 'urls'> }
-  | { status: 400; code: string; message: string; details?: unknown[] };
+  | { status: 400 | 502; code: string; message: string; details?: unknown[] };
 
 export async function startManualRun<I>(playbook: RunnablePlaybook, request: ManualRunRequest, deps: ManualRunDeps<I>): Promise<ManualRunOutcome> {
   const resolved = await deps.resolveIncident(request);
-  if (!resolved.ok) return resolved.details ? { status: 400, code: resolved.code, message: resolved.message, details: resolved.details } : { status: 400, code: resolved.code, message: resolved.message };
+  if (!resolved.ok) return resolved;
   const incident = resolved.incident;
   const base = deps.instanceIdFor(playbook, incident);
   // A dry run never blocks (or is blocked by) a real run; a forced run is always a fresh instance.
