@@ -69,7 +69,7 @@ const comment = z.object({
 });
 
 export const armIncidentSchema = z.object({
-  id: z.string().max(1024).regex(INCIDENT_ID_PATTERN, 'a Sentinel incident ARM id (/subscriptions/…/incidents/<name>)'),
+  id: z.string().max(1024, { abort: true }).regex(INCIDENT_ID_PATTERN, 'a Sentinel incident ARM id (/subscriptions/…/incidents/<name>)'),
   name: z.string().max(128).nullish(),
   etag: z.string().max(256).nullish(),
   properties: z.object({

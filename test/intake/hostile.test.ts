@@ -1,0 +1,353 @@
+// Hostile input at the webhook: each case asserts the status, the exact error body, and that the durable
+// runtime holds no new instance afterwards (no run, no ledger record). Accepted-but-hostile cases assert
+// what the run received instead.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { fixture, IntakeHarness } from './harness.js';
+
+let h: IntakeHarness;
+const prototypeKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
+before(async () => {
+  h = await IntakeHarness.start();
+});
+after(async () => {
+  await h.close();
+});
+
+type Res = { status: number; json: any; text: string };
+type Case = {
+  name: string;
+  send: () => Promise<Res>;
+  status: number;
+  /** Expected error code; details are checked by path when given. */
+  code?: string;
+  message?: string | RegExp;
+  paths?: string[];
+};
+
+const relay = () => fixture('repo-deleted-github');
+const props = (mutate: (p: Record<string, any>) => void) => {
+  const body = relay();
+  mutate(body.object.properties);
+  return body;
+};
+
+const cases: Case[] = [
+  // Not JSON at all
+  { name: 'truncated JSON', send: () => h.post('{"objectSchemaType":'), status: 400, code: 'invalid_json', message: /^Body is not valid JSON: / },
+  { name: 'empty body', send: () => h.post(''), status: 400, code: 'invalid_json', message: /^Body is not valid JSON: / },
+  { name: 'trailing garbage', send: () => h.post('{} x'), status: 400, code: 'invalid_json', message: /^Body is not valid JSON: / },
+  { name: 'single-quoted JSON', send: () => h.post("{'a': 1}"), status: 400, code: 'invalid_json', message: /^Body is not valid JSON: / },
+  { name: 'NaN literal', send: () => h.post('{"a": NaN}'), status: 400, code: 'invalid_json', message: /^Body is not valid JSON: / },
+  { name: 'JavaScript instead of JSON', send: () => h.post('({a: process.exit(1)})'), status: 400, code: 'invalid_json' },
+  { name: 'invalid UTF-8 bytes', send: () => h.post(new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])), status: 400, code: 'invalid_json', message: 'Body is not valid UTF-8.' },
+  { name: 'deeply nested arrays', send: () => h.post('['.repeat(50_000) + ']'.repeat(50_000)), status: 400, code: 'invalid_json', message: 'JSON is nested deeper than 64 levels.' },
+  {
+    name: 'deep nesting inside an otherwise valid incident',
+    send: () => h.post(props((p) => (p.alerts[0].properties.additionalData.deep = JSON.parse('{"a":'.repeat(70) + '1' + '}'.repeat(70))))),
+    status: 400,
+    code: 'invalid_json',
+    message: 'JSON is nested deeper than 64 levels.',
+  },
+  // JSON, but not an incident
+  { name: 'null', send: () => h.post('null'), status: 400, code: 'invalid_incident', paths: ['(body)'] },
+  { name: 'array', send: () => h.post('[]'), status: 400, code: 'invalid_incident', paths: ['(body)'] },
+  { name: 'string', send: () => h.post('"incident"'), status: 400, code: 'invalid_incident', paths: ['(body)'] },
+  { name: 'number', send: () => h.post('42'), status: 400, code: 'invalid_incident', paths: ['(body)'] },
+  { name: 'empty object', send: () => h.post({}), status: 400, code: 'invalid_incident', paths: ['id', 'properties'] },
+  // Wrong types and values
+  { name: 'unknown severity', send: () => h.post(props((p) => (p.severity = 'Critical'))), status: 400, code: 'invalid_incident', paths: ['object.properties.severity'] },
+  { name: 'severity as number', send: () => h.post(props((p) => (p.severity = 3))), status: 400, code: 'invalid_incident', paths: ['object.properties.severity'] },
+  { name: 'title as object', send: () => h.post(props((p) => (p.title = { text: 'x' }))), status: 400, code: 'invalid_incident', paths: ['object.properties.title'] },
+  { name: 'missing title and status', send: () => h.post(props((p) => { delete p.title; delete p.status; })), status: 400, code: 'invalid_incident', paths: ['object.properties.title', 'object.properties.status'] },
+  { name: 'incident number as string', send: () => h.post(props((p) => (p.incidentNumber = 'abc'))), status: 400, code: 'invalid_incident', paths: ['object.properties.incidentNumber'] },
+  { name: 'fractional incident number', send: () => h.post(props((p) => (p.incidentNumber = 1.5))), status: 400, code: 'invalid_incident', paths: ['object.properties.incidentNumber'] },
+  { name: 'labels not a list', send: () => h.post(props((p) => (p.labels = 'vip'))), status: 400, code: 'invalid_incident', paths: ['object.properties.labels'] },
+  { name: 'entity without kind', send: () => h.post(props((p) => delete p.relatedEntities[0].kind)), status: 400, code: 'invalid_incident', paths: ['object.properties.relatedEntities[0].kind'] },
+  {
+    name: 'Ip entity with a numeric address',
+    send: () => h.post(props((p) => p.relatedEntities.push({ kind: 'Ip', properties: { address: 2130706433 } }))),
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['object.properties.relatedEntities[1].properties.address'],
+  },
+  { name: 'time that is not a time', send: () => h.post(props((p) => (p.createdTimeUtc = 'yesterday'))), status: 400, code: 'invalid_incident', paths: ['object.properties.createdTimeUtc'] },
+  { name: 'unknown event type', send: () => h.post({ ...relay(), objectEventType: 'Delete' }), status: 400, code: 'invalid_incident', paths: ['objectEventType'] },
+  { name: 'alert instead of incident', send: () => h.post({ ...relay(), objectSchemaType: 'Alert' }), status: 400, code: 'invalid_incident', paths: ['objectSchemaType'] },
+  { name: 'missing workspaceInfo', send: () => h.post({ ...relay(), workspaceInfo: undefined }), status: 400, code: 'invalid_incident', paths: ['workspaceInfo'] },
+  {
+    name: 'workspaceInfo naming another workspace',
+    send: () => h.post({ ...relay(), workspaceInfo: { ...relay().workspaceInfo, WorkspaceName: 'evil-workspace' } }),
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['workspaceInfo.WorkspaceName'],
+  },
+  {
+    name: 'id of another resource type',
+    send: () => {
+      const body = relay();
+      body.object.id = body.object.id.replace('Incidents/inc-repo-deleted-github', 'alertRules/inc-repo-deleted-github');
+      return h.post(body);
+    },
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['object.id'],
+  },
+  {
+    name: 'path traversal in the id',
+    send: () => {
+      const body = relay();
+      body.object.id = body.object.id.replace('inc-repo-deleted-github', '../../../inc-x');
+      return h.post(body);
+    },
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['object.id'],
+  },
+  {
+    name: 'huge id',
+    send: () => {
+      const body = relay();
+      body.object.id = `${body.object.id}${'a'.repeat(100_000)}`;
+      return h.post(body);
+    },
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['object.id'],
+  },
+  { name: 'name that is not the id', send: () => h.post({ ...relay(), object: { ...relay().object, name: 'inc-other' } }), status: 400, code: 'invalid_incident', paths: ['object.name'] },
+  {
+    name: 'thousands of invalid labels report at most 50 paths',
+    send: () => h.post(props((p) => (p.labels = Array.from({ length: 2000 }, () => ({ labelName: 7 }))))),
+    status: 400,
+    code: 'invalid_incident',
+    paths: Array.from({ length: 50 }, (_, i) => `object.properties.labels[${i}].labelName`),
+  },
+  // Prototype tricks: the keys are dropped, so they cannot supply or override anything
+  { name: '__proto__ at the top', send: () => h.post('{"__proto__": {"polluted": true, "id": "x"}}'), status: 400, code: 'invalid_incident', paths: ['id', 'properties'] },
+  {
+    name: '__proto__ supplying a missing severity',
+    send: () => {
+      const text = JSON.stringify(props((p) => delete p.severity)).replace('"properties":{', '"properties":{"__proto__":{"severity":"High"},');
+      return h.post(text);
+    },
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['object.properties.severity'],
+  },
+  {
+    name: 'constructor.prototype payload',
+    send: () => h.post('{"constructor": {"prototype": {"polluted": true}}, "properties": {"constructor": {"prototype": {"isAdmin": true}}}}'),
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['id', 'properties.title', 'properties.severity', 'properties.status'],
+  },
+  // Transport
+  { name: 'text/plain', send: () => h.post(relay(), { contentType: 'text/plain' }), status: 415, code: 'unsupported_media_type' },
+  { name: 'no content type', send: () => h.post(relay(), { contentType: null }), status: 415, code: 'unsupported_media_type' },
+  { name: 'application/xml', send: () => h.post('<incident/>', { contentType: 'application/xml' }), status: 415, code: 'unsupported_media_type' },
+  { name: 'application/jsonp look-alike', send: () => h.post(relay(), { contentType: 'application/jsonp' }), status: 415, code: 'unsupported_media_type' },
+  { name: 'form encoded', send: () => h.post('a=1', { contentType: 'application/x-www-form-urlencoded' }), status: 415, code: 'unsupported_media_type' },
+  {
+    name: 'body over 1 MiB',
+    send: () => h.post(props((p) => (p.description = 'x'.repeat(1024 * 1024)))),
+    status: 413,
+    code: 'payload_too_large',
+    message: 'The body exceeds 1048576 bytes.',
+  },
+  { name: 'body over 1 MiB, chunked (no length)', send: () => postChunked(1024 * 1024 + 10), status: 413, code: 'payload_too_large' },
+  // Keys (the host enforces authLevel function: 401, empty body)
+  { name: 'missing key', send: () => h.post(relay(), { key: null }), status: 401 },
+  { name: 'wrong key', send: () => h.post(relay(), { key: 'not-the-key' }), status: 401 },
+  { name: 'key with one character changed', send: () => h.post(relay(), { key: flipLast(h.host.functionKey) }), status: 401 },
+  { name: 'key as a bearer token', send: () => h.post(relay(), { key: null, headers: { authorization: `Bearer ${h.host.functionKey}` } }), status: 401 },
+  {
+    name: 'GET is not a route',
+    send: async () => {
+      const res = await fetch(`${h.host.url}/api/incidents`, { headers: { 'x-functions-key': h.host.functionKey } });
+      return { status: res.status, json: undefined, text: await res.text() };
+    },
+    status: 404,
+  },
+];
+
+for (const c of cases) {
+  test(`rejects: ${c.name} → ${c.status}${c.code ? ` ${c.code}` : ''}`, async () => {
+    const before = await h.instances();
+    const res = await c.send();
+    assert.equal(res.status, c.status, res.text.slice(0, 500));
+    if (c.code) {
+      assert.equal(res.json.error.code, c.code);
+      assert.equal(typeof res.json.error.message, 'string');
+      if (typeof c.message === 'string') assert.equal(res.json.error.message, c.message);
+      else if (c.message) assert.match(res.json.error.message, c.message);
+      if (c.paths) {
+        assert.deepEqual(
+          res.json.error.details.map((d: any) => d.path),
+          c.paths,
+        );
+        for (const d of res.json.error.details) {
+          assert.equal(typeof d.expected, 'string');
+          assert.equal(typeof d.received, 'string');
+        }
+      } else {
+        assert.equal(res.json.error.details, undefined);
+      }
+      assert.deepEqual(Object.keys(res.json), ['error']);
+    } else if (c.status === 401) {
+      assert.equal(res.text, '');
+    }
+    assert.deepEqual(await h.instances(), before, 'no instance was started');
+  });
+}
+
+test('error details say what was expected and what came', async () => {
+  const res = await h.post(props((p) => (p.severity = 'Critical')));
+  assert.deepEqual(res.json, {
+    error: {
+      code: 'invalid_incident',
+      message: 'The body is not a valid Sentinel incident.',
+      details: [{ path: 'object.properties.severity', expected: 'one of "High", "Medium", "Low", "Informational"', received: 'string "Critical"' }],
+    },
+  });
+});
+
+// Accepted, but hostile: what reaches the run is neutralised.
+async function acceptedInput(name: string, body: Record<string, any>): Promise<any> {
+  body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
+  body.object.name = name;
+  const res = await h.post(body);
+  assert.equal(res.status, 202, res.text.slice(0, 500));
+  const status = await h.completed(res.json.runs[0].instanceId);
+  return status.input;
+}
+
+test('accepts: HTML and script in the title reach the run as inert text', async () => {
+  const title = '<script>alert(1)</script><img src=x onerror=alert(2)> & "quoted"';
+  const input = await acceptedInput('inc-hostile-html', props((p) => (p.title = title)));
+  assert.equal(input.incident.title, title);
+});
+
+test('accepts: unicode tricks are cleaned (bidi override, zero-width, NUL, lone surrogate, CR/LF)', async () => {
+  const body = props((p) => (p.title = 'Repo\u202Eexe.txt\u200B\u0000 deleted\r\nInjected: header \ud800 ok'));
+  const text = JSON.stringify(body); // JSON.stringify escapes the lone surrogate as \ud800
+  body.object.properties.title = undefined;
+  const input = await acceptedInput('inc-hostile-unicode', JSON.parse(text));
+  assert.equal(input.incident.title, 'Repoexe.txt deleted Injected: header \uFFFD ok');
+});
+
+test('accepts: a 900 KB title is capped at 1,024 characters', async () => {
+  const input = await acceptedInput('inc-hostile-long', props((p) => (p.title = 'A'.repeat(900_000))));
+  assert.equal(input.incident.title.length, 1024);
+  assert.ok(input.incident.title.endsWith('…'));
+});
+
+test('accepts: unknown fields are tolerated and dropped', async () => {
+  const body = props((p) => {
+    p.somethingNew = { nested: true };
+    p.alerts[0].properties.futureField = 1;
+  });
+  body.extraTopLevel = 'x';
+  const input = await acceptedInput('inc-hostile-extra', body);
+  assert.equal('somethingNew' in input.incident, false);
+  assert.equal(JSON.stringify(input).includes('extraTopLevel'), false);
+});
+
+test('accepts: __proto__ in custom details and entity properties pollutes nothing', async () => {
+  const body = props((p) => {
+    p.alerts[0].properties.additionalData['Custom Details'] =
+      '{"__proto__":{"polluted":["yes"]},"constructor":["x"],"Platform":["GitHub"],"Repository":["r"]}';
+  });
+  // JSON.parse keeps "__proto__" as an own key, so this body really carries it over the wire.
+  const hostile = JSON.parse(JSON.stringify(body).replace('"accountName":"mallory-gh"', '"accountName":"mallory-gh","__proto__":{"isAdmin":true}'));
+  const input = await acceptedInput('inc-hostile-proto', hostile);
+  assert.deepEqual(Object.keys(input.incident.alerts[0].customDetails), ['Platform', 'Repository']);
+  assert.deepEqual(Object.keys(input.incident.entities[0].properties), ['accountName', 'friendlyName']);
+  assert.equal(({} as any).polluted, undefined);
+  assert.equal(({} as any).isAdmin, undefined);
+});
+
+test('accepts: a URL entity pointing at a local server is never fetched', async () => {
+  let hits = 0;
+  const canary = createServer((_req, res) => {
+    hits++;
+    res.end();
+  });
+  await new Promise<void>((resolve) => canary.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(canary.address() as AddressInfo).port}/canary`;
+    const input = await acceptedInput(
+      'inc-hostile-url',
+      props((p) => {
+        p.relatedEntities.push({ kind: 'Url', properties: { url } });
+        p.incidentUrl = url;
+      }),
+    );
+    assert.equal(input.incident.portalUrl, url);
+    assert.equal(hits, 0);
+  } finally {
+    await new Promise((resolve) => canary.close(resolve));
+  }
+});
+
+test('parallel duplicate deliveries start one run per playbook; every answer names it', async () => {
+  const body = fixture('secret-committed-github');
+  body.object.id = body.object.id.replace('inc-secret-committed-github', 'inc-parallel');
+  body.object.name = 'inc-parallel';
+  const before = await h.runs();
+  const answers = await Promise.all(Array.from({ length: 25 }, () => h.post(body)));
+  assert.ok(answers.every((a) => a.status === 202));
+  for (const playbook of ['revoke-secret', 'notify-soc']) {
+    const instanceId = `${playbook}-inc-parallel-create`;
+    const runs = answers.map((a) => a.json.runs.find((r: any) => r.playbook === playbook));
+    assert.ok(runs.every((r) => r.instanceId === instanceId));
+    assert.equal(runs.filter((r) => !r.duplicate).length, 1, `${playbook}: exactly one delivery started it`);
+  }
+  const after = await h.runs();
+  assert.equal(after.length, before.length + 2);
+  await h.completed('revoke-secret-inc-parallel-create');
+
+  // A redelivery after the run completed is still a duplicate: the completed run is not replaced.
+  const created = (await h.completed('notify-soc-inc-parallel-create')).createdTime;
+  const again = await h.post(body);
+  assert.deepEqual(
+    again.json.runs.map((r: any) => r.duplicate),
+    [true, true],
+  );
+  assert.equal((await h.completed('notify-soc-inc-parallel-create')).createdTime, created);
+  assert.equal((await h.runs()).length, before.length + 2);
+});
+
+test('Object.prototype is unpolluted after the whole corpus', () => {
+  assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), prototypeKeysBefore);
+  assert.equal(({} as any).polluted, undefined);
+  assert.equal(({} as any).isAdmin, undefined);
+  assert.equal(({} as any).severity, undefined);
+});
+
+function flipLast(key: string): string {
+  return key.slice(0, -1) + (key.endsWith('a') ? 'b' : 'a');
+}
+
+/** A body sent with Transfer-Encoding: chunked, so the size is only known by reading it. */
+function postChunked(bytes: number): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`${h.host.url}/api/incidents`);
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'x-functions-key': h.host.functionKey } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, json: text ? JSON.parse(text) : undefined }));
+      },
+    );
+    req.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    for (let sent = 0; sent < bytes; sent += chunk.length) req.write(chunk);
+    req.end();
+  });
+}
