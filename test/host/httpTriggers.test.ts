@@ -150,6 +150,43 @@ describe('routes', () => {
   });
 });
 
+describe('server', () => {
+  test('a port already in use is a clear error', async () => {
+    const triggers = new HttpTriggers({ registrations: host.registrations, logger, extraInputs: {}, routePrefix: 'api', keys: host.keys });
+    await assert.rejects(listen({ mounts: [], triggers, logger }, host.port), {
+      message: `Port ${host.port} on 127.0.0.1 is already in use; choose another port.`,
+    });
+  });
+
+  test('mounted handlers get the path below their prefix before app routes are tried', async () => {
+    const triggers = new HttpTriggers({ registrations: host.registrations, logger, extraInputs: {}, routePrefix: 'api', keys: host.keys });
+    const seen: string[] = [];
+    const server = await listen(
+      {
+        mounts: [
+          {
+            prefix: '/api/items/',
+            handle: async (_req, res, subPath) => {
+              seen.push(subPath);
+              res.end('mounted');
+            },
+          },
+        ],
+        triggers,
+        logger,
+      },
+      0,
+    );
+    try {
+      assert.equal(await (await fetch(`http://127.0.0.1:${server.port}/API/items/a%20b/c?code=x`)).text(), 'mounted');
+      assert.deepEqual(seen, ['a%20b/c']);
+      assert.equal((await fetch(`http://127.0.0.1:${server.port}/api/opt/x`)).status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('auth levels', () => {
   test('anonymous needs no key', async () => {
     assert.equal((await get('/api/items/1')).status, 200);

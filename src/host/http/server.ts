@@ -52,9 +52,12 @@ export async function listen(options: HostServerOptions, port: number): Promise<
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new Error(`Port ${port} on 127.0.0.1 is already in use; choose another port.`) : err);
+    });
     server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
+      server.on('error', (err) => options.logger.error(`HTTP server: ${err.message}`));
       resolve();
     });
   });
