@@ -62,12 +62,16 @@ export function decodePath(rawPath: string): string {
     .join('/');
 }
 
-/** The emulator with the longest mount that prefixes `path` on a segment boundary. */
+/**
+ * The emulator with the longest mount that prefixes `path` on a segment boundary. An emulator mounted at the
+ * root ('/', ACS Email) only claims the paths its routes know, so other paths stay unmounted.
+ */
 export function findEmulator(emulators: Emulator[], path: string): Emulator | undefined {
   let best: Emulator | undefined;
   for (const emulator of emulators) {
     const mount = emulator.mount;
-    const mounted = path === mount || path.startsWith(mount + '/') || (mount.endsWith('/') && path.startsWith(mount));
+    const mounted =
+      mount === '/' ? matchRoute(emulator, '', path).kind !== 'none' : path === mount || path.startsWith(mount + '/');
     if (mounted && (!best || mount.length > best.mount.length)) best = emulator;
   }
   return best;
