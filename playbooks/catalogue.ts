@@ -1,4 +1,6 @@
 // Every playbook the app runs, with its trigger. Each playbook file exports its entry; list it here.
 import type { PlaybookEntry } from '../src/routing/trigger.js';
+import { repositoryDeleted } from './repository-deleted.js';
+import { secretCommitted } from './secret-committed.js';
 
-export const catalogue: PlaybookEntry[] = [];
+export const catalogue: PlaybookEntry[] = [repositoryDeleted, secretCommitted];

@@ -22,6 +22,7 @@ import type { EntityData, Incident } from '../incident/model.js';
 import type { JsonObject } from '../incident/untrustedJson.js';
 import type {
   ApprovalRequest,
+  Attempt,
   ApprovalResult,
   EmailOwnersResult,
   OwnerEmail,
@@ -268,6 +269,14 @@ export class RunContext<S> implements PlaybookContext<S> {
     }
     if (failures.length > 0) throw failures.sort((a, b) => a.index - b.index)[0]!.error;
     return results as { -readonly [K in keyof T]: StepResult<T[K]> };
+  }
+
+  *attempt<T>(step: Step<T>): Step<Attempt<T>> {
+    try {
+      return { ok: true, value: yield* step };
+    } catch (error) {
+      return { ok: false, error: error instanceof ActionFailedError ? error.message : describeError(error) };
+    }
   }
 
   *sleep(durationInMs: number): Step<void> {

@@ -64,6 +64,8 @@ export interface ApprovalResult {
   assumed?: boolean;
 }
 
+export type Attempt<T> = { ok: true; value: T } | { ok: false; error: string };
+
 export interface WaitForEntitiesOptions {
   timeoutInMs: number;
   pollIntervalInMs: number;
@@ -101,6 +103,8 @@ export interface PlaybookContext<S> {
   parallel<const T extends readonly Step<unknown>[]>(...steps: T): Step<{ -readonly [K in keyof T]: StepResult<T[K]> }>;
   /** A durable timer. */
   sleep(durationInMs: number): Step<void>;
+  /** Runs a sub-step and reports its failure instead of throwing it (the step log still shows it failed). */
+  attempt<T>(step: Step<T>): Step<Attempt<T>>;
 
   comment(body: SafeHtml): Step<void>;
   setStatus(status: 'New' | 'Active'): Step<void>;
