@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { fixture, IntakeHarness } from './harness.js';
+
+let h: IntakeHarness;
+before(async () => {
+  h = await IntakeHarness.start();
+});
+after(async () => {
+  await h.close();
+});
+
+test('every accepted delivery is recorded and queryable, newest first', async () => {
+  const start = new Date().toISOString();
+  const body = fixture('repo-deleted-azdo');
+  const first = await h.post(body);
+  const second = await h.post(body);
+  const unmatched = fixture('repo-deleted-azdo');
+  unmatched.object.properties.alerts = [];
+  unmatched.object.properties.relatedAnalyticRuleIds = [];
+  unmatched.object.id = unmatched.object.id.replace('inc-repo-deleted-azdo', 'inc-ledger-unmatched');
+  unmatched.object.name = 'inc-ledger-unmatched';
+  unmatched.object.properties.incidentNumber = 900;
+  const third = await h.post(unmatched);
+  assert.deepEqual([first.status, second.status, third.status], [202, 202, 200]);
+  await h.post('{"not": "an incident"}'); // rejected: not recorded
+
+  const res = await h.get('/api/intake');
+  assert.equal(res.status, 200);
+  const records = res.json.records;
+  assert.deepEqual(
+    records.map((r: any) => r.deliveryId),
+    [third.json.deliveryId, second.json.deliveryId, first.json.deliveryId],
+  );
+  const incidentId = body.object.id;
+  assert.deepEqual(records[2], {
+    deliveryId: first.json.deliveryId,
+    receivedAtUtc: records[2].receivedAtUtc,
+    source: 'webhook',
+    eventUniqueId: 'e0e00000-0000-4000-8000-000000000102',
+    incident: { id: incidentId, name: 'inc-repo-deleted-azdo', number: 102, eventType: 'Create' },
+    runs: [{ playbook: 'restore-repository', instanceId: 'restore-repository-inc-repo-deleted-azdo-create', duplicate: false }],
+    duplicate: false,
+  });
+  assert.ok(records[2].receivedAtUtc >= start);
+  assert.equal(records[1].duplicate, true);
+  assert.deepEqual(records[1].runs, [{ playbook: 'restore-repository', instanceId: 'restore-repository-inc-repo-deleted-azdo-create', duplicate: true }]);
+  assert.deepEqual(records[0].runs, []);
+  assert.equal(records[0].duplicate, false);
+  assert.match(records[0].reason, /^No playbook matched incident 900\./);
+});
+
+test('filters: incident by number, name or ARM id; since; top', async () => {
+  const byNumber = await h.get('/api/intake?incident=102');
+  assert.equal(byNumber.json.records.length, 2);
+  const byName = await h.get('/api/intake?incident=INC-REPO-DELETED-AZDO');
+  assert.equal(byName.json.records.length, 2);
+  const id = fixture('repo-deleted-azdo').object.id;
+  const byId = await h.get(`/api/intake?incident=${encodeURIComponent(id)}`);
+  assert.equal(byId.json.records.length, 2);
+  assert.equal((await h.get('/api/intake?top=1')).json.records.length, 1);
+  const future = new Date(Date.now() + 60_000).toISOString();
+  assert.deepEqual((await h.get(`/api/intake?since=${future}`)).json.records, []);
+  assert.equal((await h.get('/api/intake?since=2020-01-01T00:00:00Z')).json.records.length, 3);
+});
+
+test('a bad query is a 400 listing each parameter; no key is a 401', async () => {
+  const res = await h.get('/api/intake?top=0&since=yesterday');
+  assert.equal(res.status, 400);
+  assert.deepEqual(res.json, {
+    error: {
+      code: 'invalid_query',
+      message: 'The query is invalid.',
+      details: [
+        { path: 'since', expected: 'ISO 8601 date-time', received: 'yesterday' },
+        { path: 'top', expected: 'integer 1–1000', received: '0' },
+      ],
+    },
+  });
+  assert.equal((await fetch(`${h.host.url}/api/intake`)).status, 401);
+});
