@@ -52,7 +52,6 @@ function updateRepo(req: SandboxRequest, ctx: GitHubContext): SandboxReply {
   check.field(body, 'visibility', 'string', { oneOf: ['public', 'private', 'internal'] });
   check.field(body, 'description', 'string', { nullable: true });
   check.field(body, 'default_branch', 'string');
-  check.field(body, 'name', 'string');
   if (check.problems.length > 0) throw invalidRequest(check.problems);
   // An archived repository accepts only being unarchived.
   if (repo.archived && body['archived'] !== false) assertWritable(repo);
@@ -71,7 +70,6 @@ function updateRepo(req: SandboxRequest, ctx: GitHubContext): SandboxReply {
   if (typeof body['visibility'] === 'string') repo.visibility = body['visibility'] as GitHubRepo['visibility'];
   if ('description' in body) repo.description = body['description'] as string | null;
   if (typeof body['default_branch'] === 'string') repo.defaultBranch = body['default_branch'];
-  if (typeof body['name'] === 'string') repo.name = body['name'];
   touch(ctx, repo);
   return { status: 200, json: repository(ctx.world, ctx.baseUrl, repo, callerRole(ctx, repo)) };
 }
