@@ -135,11 +135,11 @@ export class HostLogger {
   }
 }
 
-/** Routes one invocation's `context.log` lines (and the library's) to the logger, prefixed by the function name. */
+/** Routes one invocation's `context.log` lines (and the library's) to the logger, as `[functionName] message`. */
 export function invocationLog(logger: HostLogger, functionName: string): InvocationLog {
   return (level, _category, message) => {
     const hostLevel = fromWorkerLevel(level);
-    if (hostLevel) logger.write(hostLevel, `${functionName}: ${message}`);
+    if (hostLevel) logger.write(hostLevel, `[${functionName}] ${message}`);
   };
 }
 

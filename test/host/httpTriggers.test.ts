@@ -290,7 +290,7 @@ describe('requests and responses', () => {
     const lines = logger.lines.join('\n');
     assert.match(lines, /Executed 'throws' \(Failed, Id=[0-9a-f-]{36}, Duration=\d+ms\)/);
     assert.match(lines, /Function 'throws' \(Id=[0-9a-f-]{36}\) failed: Error: upstream refused token \[REDACTED\]/);
-    assert.match(lines, /throws: called .*\/api\/throws\?code=\[REDACTED\] with key null/);
+    assert.match(lines, /\[throws\] called .*\/api\/throws\?code=\[REDACTED\] with key null/);
     for (const secret of [functionKey, masterKey, apiToken, 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'eyJhbGciOiJIUzI1NiJ9']) {
       assert.ok(!lines.includes(secret), `a log line holds ${secret.slice(0, 6)}…`);
     }
