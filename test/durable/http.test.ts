@@ -1,0 +1,126 @@
+// Acceptance over HTTP on the real local host (startHost): a df.app.client.http starter, the status URL from
+// createCheckStatusResponse, the durable client's other calls, and the Durable HTTP API's error answers.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startHost } from '../../src/host/index.js';
+import { HostLogger } from '../../src/host/log.js';
+import { distDir } from './helpers.js';
+
+const host = await startHost({
+  appDir: path.join(distDir, 'test/apps/durableHttp'),
+  main: 'index.js',
+  port: 0,
+  logger: new HostLogger({ mode: 'silent' }),
+});
+after(() => host.close());
+const webhook = `${host.url}/runtime/webhooks/durabletask`;
+const code = `code=${encodeURIComponent(host.functionKey)}`;
+
+async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('timed out waiting');
+}
+
+test('an HTTP starter starts an orchestration; its status URL reports Completed with the output', async () => {
+  const started = await fetch(`${host.url}/api/orchestrators/greeting`, { method: 'POST', body: '"Tokyo"' });
+  assert.equal(started.status, 202);
+  const links = (await started.json()) as { id: string; statusQueryGetUri: string; sendEventPostUri: string };
+  assert.equal(started.headers.get('location'), links.statusQueryGetUri);
+  assert.ok(links.statusQueryGetUri.startsWith(`${webhook}/instances/${links.id}?`));
+  const done = await until(async () => {
+    const res = await fetch(links.statusQueryGetUri);
+    const body = (await res.json()) as { runtimeStatus: string; output: unknown; input: unknown };
+    return res.status === 200 ? body : undefined;
+  });
+  assert.equal(done.runtimeStatus, 'Completed');
+  assert.deepEqual(done.output, ['Hello Tokyo!', 'Hello Tokyo again!']);
+  assert.equal(done.input, 'Tokyo');
+});
+
+test('the unmodified durable client: status with history, raise event, suspend/resume, list, terminate, purge', async () => {
+  const started = await fetch(`${host.url}/api/orchestrators/awaitDecision`, { method: 'POST' });
+  const { id } = (await started.json()) as { id: string };
+  await until(async () => {
+    const s = (await (await fetch(`${host.url}/api/client/status/${id}`)).json()) as { customStatus: unknown };
+    return s.customStatus === 'waiting' ? true : undefined;
+  });
+  assert.equal((await fetch(`${host.url}/api/client/suspend/${id}`, { method: 'POST' })).status, 202);
+  assert.equal((await fetch(`${host.url}/api/client/raise/${id}`, { method: 'POST', body: '{"approved":true}' })).status, 202);
+  await until(async () => {
+    const s = (await (await fetch(`${host.url}/api/client/status/${id}`)).json()) as { runtimeStatus: string };
+    return s.runtimeStatus === 'Suspended' ? true : undefined;
+  });
+  assert.equal((await fetch(`${host.url}/api/client/resume/${id}`, { method: 'POST' })).status, 202);
+  const done = await until(async () => {
+    const s = (await (await fetch(`${host.url}/api/client/status/${id}`)).json()) as { runtimeStatus: string; output: unknown };
+    return s.runtimeStatus === 'Completed' ? s : undefined;
+  });
+  assert.deepEqual(done.output, { approved: true });
+  // Azure names the history `historyEvents` (the JS client's `history` field stays empty, as with Azure).
+  const withHistory = (await (await fetch(`${webhook}/instances/${id}?showHistory=true&${code}`)).json()) as {
+    historyEvents: { EventType: string }[];
+  };
+  assert.deepEqual(
+    withHistory.historyEvents.map((e) => e.EventType),
+    ['ExecutionStarted', 'ExecutionSuspended', 'ExecutionResumed', 'EventRaised', 'ExecutionCompleted'],
+  );
+  const all = (await (await fetch(`${host.url}/api/client/all`)).json()) as string[];
+  assert.ok(all.includes(id));
+  assert.deepEqual(await (await fetch(`${host.url}/api/client/purge/${id}`, { method: 'POST' })).json(), { instancesDeleted: 1 });
+
+  const other = (await (await fetch(`${host.url}/api/orchestrators/awaitDecision`, { method: 'POST' })).json()) as { id: string };
+  assert.equal((await fetch(`${host.url}/api/client/terminate/${other.id}`, { method: 'POST' })).status, 202);
+  const terminated = await until(async () => {
+    const s = (await (await fetch(`${host.url}/api/client/status/${other.id}`)).json()) as { runtimeStatus: string; output: unknown };
+    return s.runtimeStatus === 'Terminated' ? s : undefined;
+  });
+  assert.equal(terminated.output, 'stopped by test');
+});
+
+test('the Durable HTTP API: key required on the webhook path, 409 on a running instance id, 400/404 answers', async () => {
+  assert.equal((await fetch(`${webhook}/instances/`)).status, 401);
+  assert.equal((await fetch(`${webhook}/instances/?code=wrong`)).status, 401);
+
+  const start = (body: string): Promise<Response> =>
+    fetch(`${webhook}/orchestrators/awaitDecision/ticket-1?${code}`, { method: 'POST', body });
+  assert.equal((await start('{"n":1}')).status, 202);
+  const conflict = await start('{"n":2}');
+  assert.equal(conflict.status, 409);
+  assert.equal(
+    ((await conflict.json()) as { Message: string }).Message,
+    "An Orchestration instance with the instance ID 'ticket-1' already exists.",
+  );
+
+  const invalid = await fetch(`${webhook}/orchestrators/greeting?${code}`, { method: 'POST', body: '{not json' });
+  assert.equal(invalid.status, 400);
+  const invalidBody = (await invalid.json()) as { code: string; path: string };
+  assert.deepEqual([invalidBody.code, invalidBody.path], ['InvalidJson', 'body']);
+
+  const unknown = await fetch(`${webhook}/orchestrators/nope?${code}`, { method: 'POST' });
+  assert.equal(unknown.status, 400);
+  assert.equal((await fetch(`${webhook}/instances/missing?${code}`)).status, 404);
+  assert.equal((await fetch(`${webhook}/instances/ticket-1/raiseEvent/decision?${code}`, { method: 'POST', body: '{oops' })).status, 400);
+  const badStatus = await fetch(`${webhook}/instances/?runtimeStatus=Sleeping&${code}`);
+  assert.equal(badStatus.status, 400);
+  assert.equal(((await badStatus.json()) as { path: string }).path, 'runtimeStatus');
+
+  // Paging with the continuation header, on the rpc base the client uses.
+  const first = await fetch(`${host.url}/durabletask/instances/?top=1`);
+  assert.equal(first.status, 200);
+  assert.equal(((await first.json()) as unknown[]).length, 1);
+  const token = first.headers.get('x-ms-continuation-token');
+  assert.ok(token);
+  const second = await fetch(`${host.url}/durabletask/instances/?top=1`, { headers: { 'x-ms-continuation-token': token } });
+  assert.equal(((await second.json()) as unknown[]).length, 1);
+
+  assert.equal((await fetch(`${webhook}/instances/ticket-1/terminate?reason=done&${code}`, { method: 'POST' })).status, 202);
+  await until(async () => ((await fetch(`${webhook}/instances/ticket-1?${code}`)).status === 200 ? true : undefined));
+  assert.equal((await fetch(`${webhook}/instances/ticket-1/raiseEvent/decision?${code}`, { method: 'POST', body: '1' })).status, 410);
+  const purged = await fetch(`${webhook}/instances/ticket-1?${code}`, { method: 'DELETE' });
+  assert.deepEqual([purged.status, await purged.json()], [200, { instancesDeleted: 1 }]);
+});
