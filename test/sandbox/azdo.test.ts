@@ -153,6 +153,13 @@ test("PATs: UPN → subject descriptor → the user's PATs (paged) → revocatio
   assertAdoError(bad, 400, 'InvalidArgumentValueException', /\[0\]\.authorizationId must be a GUID/);
   const nobody = await ado('GET', vssps('/_apis/identities?searchFilter=General&filterValue=nobody@contoso.com&api-version=7.1'));
   assert.deepEqual(nobody.json, { count: 0, value: [] });
+
+  // Only Project Collection Administrators may administer tokens.
+  const collectionAdmins = org().groups.find((g) => g.displayName === 'Project Collection Administrators')!;
+  collectionAdmins.members = collectionAdmins.members.filter((m) => !m.startsWith('aadsp.'));
+  const denied = await ado('POST', vssps('/_apis/tokenadmin/revocations?api-version=7.1'), [{ authorizationId: '0d000000-0000-4000-8000-00000000000d' }]);
+  assertAdoError(denied, 401, 'UnauthorizedRequestException', /^TF400813: The user 'f7000000-0000-4000-8000-000000000007' is not authorized/);
+  assert.equal(org().pats[2]!.isValid, true);
 });
 
 test('project administrators through Graph: project → scope descriptor → groups → memberships → users', async () => {

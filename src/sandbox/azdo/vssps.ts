@@ -167,8 +167,22 @@ function getGraphUser(_req: SandboxRequest, ctx: AzdoContext): SandboxReply {
   };
 }
 
+/** Token administration is for Project Collection Administrators only; others get 401, as on Azure DevOps. */
+function requireTokenAdministrator(ctx: AzdoContext): void {
+  const admins = ctx.org.groups.find((g) => g.projectId === null && g.displayName === 'Project Collection Administrators');
+  if (admins?.members.includes(ctx.caller.subjectDescriptor) !== true) {
+    throw new AzdoHttpError(
+      401,
+      'UnauthorizedRequestException',
+      `TF400813: The user '${ctx.caller.principalName}' is not authorized to access this resource.`,
+      'Microsoft.TeamFoundation.Framework.Server',
+    );
+  }
+}
+
 /** GET _apis/tokenadmin/personalaccesstokens/{subjectDescriptor}?pageSize&continuationToken&isPublic: a user's valid PATs. */
 function listUserPats(req: SandboxRequest, ctx: AzdoContext): SandboxReply {
+  requireTokenAdministrator(ctx);
   const descriptor = ctx.params['subjectDescriptor']!;
   const user = ctx.org.identities.find((i) => i.subjectDescriptor === descriptor);
   if (user === undefined) throw subjectNotFound(descriptor);
@@ -212,6 +226,7 @@ function listUserPats(req: SandboxRequest, ctx: AzdoContext): SandboxReply {
 
 /** POST _apis/tokenadmin/revocations `[{authorizationId}]` → 204. Revoking a revoked or unknown token changes nothing. */
 function revokePats(req: SandboxRequest, ctx: AzdoContext): SandboxReply {
+  requireTokenAdministrator(ctx);
   const body = parseJson(req);
   const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   if (!Array.isArray(body) || body.length === 0) throw badRequest('Value cannot be null or empty.\r\nParameter name: revocations', 'ArgumentNullException');
