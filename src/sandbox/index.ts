@@ -13,6 +13,7 @@ import { createSentinelEmulator } from './azure/sentinel.js';
 import { createGraphEmulator } from './azure/graph.js';
 import { createEmailEmulator } from './azure/email.js';
 import { createGitHubEmulator, githubAppSettings } from './github/index.js';
+import { createAzdoEmulators } from './azdo/index.js';
 
 export type { World } from './world.js';
 export type { CallRecord } from './server.js';
@@ -59,18 +60,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-async function createAzdoEmulatorsIfPresent(deps: EmulatorDeps): Promise<Emulator[]> {
-  // The Azure DevOps emulators are being written concurrently (H4); mount them as soon as their module exists.
-  const specifier = './azdo/index.js';
-  try {
-    const mod = (await import(specifier)) as { createAzdoEmulators(deps: EmulatorDeps): Emulator[] };
-    return mod.createAzdoEmulators(deps);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return [];
-    throw err;
-  }
-}
-
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<Sandbox> {
   const now = options.clock ?? Date.now;
   const seed = loadWorld(options.world ?? {});
@@ -89,7 +78,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     createGraphEmulator(deps),
     createEmailEmulator({ ...deps, accessKey }),
     createGitHubEmulator(deps),
-    ...(await createAzdoEmulatorsIfPresent(deps)),
+    ...createAzdoEmulators(deps),
   ];
 
   const server = new SandboxServer({

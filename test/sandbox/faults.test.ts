@@ -63,14 +63,14 @@ test('faults: a rate with a seed picks the same requests on every run', async ()
     sandbox.faults.clear();
     sandbox.faults.add({ service: 'sentinel', pathPattern: '/incidents', status: 503, rate: 0.4, seed: 42 });
     const statuses: number[] = [];
-    for (let i = 0; i < 25; i++) statuses.push((await call(sandbox, 'GET', INCIDENT, { token: armToken })).status);
+    for (let i = 0; i < 20; i++) statuses.push((await call(sandbox, 'GET', INCIDENT, { token: armToken })).status);
     return statuses;
   };
   const first = await run();
   const second = await run();
   assert.deepEqual(first, second);
   const faulted = first.filter((s) => s === 503).length;
-  assert.ok(faulted > 3 && faulted < 20, `about 40% faulted, got ${faulted}/25`);
+  assert.ok(faulted > 2 && faulted < 16, `about 40% faulted, got ${faulted}/20`);
   assert.ok(first.every((s) => s === 503 || s === 200));
 });
 
