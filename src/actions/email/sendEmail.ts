@@ -45,19 +45,17 @@ export const sendEmail = defineAction({
       try {
         return await poller.pollUntilDone({ abortSignal: ctx.signal });
       } catch (error) {
-        // The poller reports a Failed operation as a plain Error; the operation state holds the service's error.
-        const state = poller.getOperationState();
-        if (state.status === 'failed') {
-          const detail = state.result?.error ?? (state.error as { code?: string; message?: string } | undefined);
-          throw new RemoteApiError({
-            api: 'ACS',
-            status: 200,
-            remoteCode: detail?.code,
-            remoteMessage: `e-mail operation ${operationId} failed: ${detail?.message ?? (error instanceof Error ? error.message : 'no detail')}`,
-            retryable: false,
-          });
-        }
-        throw error;
+        if (poller.getOperationState().status !== 'failed') throw error;
+        // core-lro reports a Failed operation only as "The long-running operation has failed. <code>. <message>".
+        const text = error instanceof Error ? error.message : String(error);
+        const detail = /^The long-running operation has failed\. ([^.\s]+)\. ([\s\S]*)$/.exec(text);
+        throw new RemoteApiError({
+          api: 'ACS',
+          status: 200,
+          remoteCode: detail?.[1],
+          remoteMessage: `e-mail operation ${operationId} failed: ${detail?.[2] ?? text}`,
+          retryable: false,
+        });
       }
     });
     if (result.status !== 'Succeeded') {
