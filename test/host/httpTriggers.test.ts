@@ -2,6 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { Timer } from '@azure/functions';
 import { startHost, type LocalHost } from '../../src/host/index.js';
 import { HttpTriggers } from '../../src/host/http/httpTriggers.js';
@@ -156,6 +157,18 @@ describe('server', () => {
     await assert.rejects(listen({ mounts: [], triggers, logger }, host.port), {
       message: `Port ${host.port} on 127.0.0.1 is already in use; choose another port.`,
     });
+  });
+
+  test('a Host header that makes no URL is a 400', async () => {
+    const statusLine = await new Promise<string>((resolve, reject) => {
+      const socket = connect(host.port, '127.0.0.1', () => socket.write('GET /api/items/1 HTTP/1.1\r\nHost: a b\r\n\r\n'));
+      socket.once('data', (data) => {
+        resolve(data.toString().split('\r\n')[0] ?? '');
+        socket.destroy();
+      });
+      socket.once('error', reject);
+    });
+    assert.equal(statusLine, 'HTTP/1.1 400 Bad Request');
   });
 
   test('mounted handlers get the path below their prefix before app routes are tried', async () => {

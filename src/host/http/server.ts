@@ -40,7 +40,13 @@ export async function listen(options: HostServerOptions, port: number): Promise<
   });
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `127.0.0.1:${port}`}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host ?? `127.0.0.1:${port}`}`);
+    } catch {
+      res.writeHead(400, { 'content-length': '0' }).end(); // a Host header or target no URL can be made of
+      return;
+    }
     const lowerPath = url.pathname.toLowerCase();
     for (const mount of mounts) {
       if (lowerPath.startsWith(mount.prefix) || lowerPath === mount.prefix.slice(0, -1)) {
