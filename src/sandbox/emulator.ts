@@ -33,7 +33,10 @@ export interface RouteContext {
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Express-style pattern relative to the mount: '/repos/:owner/:repo'. */
+  /**
+   * Express-style pattern relative to the mount: '/repos/:owner/:repo'. Literal segments match case-insensitively;
+   * a final '*name' segment captures the rest of the path, slashes included ('/repos/:o/:r/contents/*path').
+   */
   path: string;
   handler: (req: SandboxRequest, ctx: RouteContext) => SandboxReply | Promise<SandboxReply>;
 }

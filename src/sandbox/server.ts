@@ -97,7 +97,7 @@ export class SandboxServer {
   constructor(private readonly options: SandboxServerOptions) {
     this.server = createServer({ cert: options.tls.certChainPem, key: options.tls.keyPem }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
-        this.options.log?.(`sandbox: internal error ${(err as Error).name}`);
+        this.options.log?.(`internal error ${(err as Error).name}`);
         if (!res.headersSent) send(res, genericError(500, 'InternalServerError', 'The sandbox failed.'));
         else res.destroy();
       });
@@ -141,7 +141,7 @@ export class SandboxServer {
   private record(call: CallRecord): void {
     this.callLog.push(call);
     if (this.callLog.length > MAX_CALLS) this.callLog.splice(0, this.callLog.length - MAX_CALLS);
-    this.options.log?.(`sandbox: ${call.method} ${call.service} ${call.path} -> ${call.status}${call.fault ? ` (fault: ${call.fault})` : ''}`);
+    this.options.log?.(`${call.method} ${call.service} ${call.path} -> ${call.status}${call.fault ? ` (fault: ${call.fault})` : ''}`);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
