@@ -7,7 +7,7 @@ import { z } from 'zod';
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 const isoTime = z.string().min(1);
 
-export const AzdoIdentitySchema = z.object({
+const AzdoIdentitySchema = z.object({
   /** Identity id (a GUID, the "storage key"). */
   id: guid,
   /** Graph subject descriptor, e.g. aad.<base64>. */
@@ -20,7 +20,7 @@ export const AzdoIdentitySchema = z.object({
 });
 export type AzdoIdentity = z.infer<typeof AzdoIdentitySchema>;
 
-export const AzdoRepositorySchema = z.object({
+const AzdoRepositorySchema = z.object({
   id: guid,
   name: z.string(),
   projectId: guid,
@@ -42,20 +42,14 @@ export const AzdoRepositorySchema = z.object({
 });
 export type AzdoRepository = z.infer<typeof AzdoRepositorySchema>;
 
-export const AzdoDeletedRepositorySchema = AzdoRepositorySchema.extend({
+const AzdoDeletedRepositorySchema = AzdoRepositorySchema.extend({
   deletedDate: isoTime,
   /** Identity id of who deleted it. */
   deletedById: guid,
 });
 export type AzdoDeletedRepository = z.infer<typeof AzdoDeletedRepositorySchema>;
 
-export const PolicyScopeSchema = z.object({
-  repositoryId: guid.nullable(),
-  refName: z.string().optional(),
-  matchKind: z.enum(['exact', 'prefix', 'Exact', 'Prefix', 'DefaultBranch']).optional(),
-});
-
-export const PolicyConfigurationSchema = z.object({
+const PolicyConfigurationSchema = z.object({
   id: z.number().int(),
   revision: z.number().int(),
   projectId: guid,
@@ -69,7 +63,7 @@ export const PolicyConfigurationSchema = z.object({
 });
 export type PolicyConfiguration = z.infer<typeof PolicyConfigurationSchema>;
 
-export const PatSchema = z.object({
+const PatSchema = z.object({
   authorizationId: guid,
   /** Subject descriptor of the owning user (the token-admin API lists by it). */
   userDescriptor: z.string(),
@@ -82,7 +76,7 @@ export const PatSchema = z.object({
 });
 export type Pat = z.infer<typeof PatSchema>;
 
-export const InstalledExtensionSchema = z.object({
+const InstalledExtensionSchema = z.object({
   publisherId: z.string(),
   publisherName: z.string(),
   extensionId: z.string(),
@@ -94,7 +88,7 @@ export const InstalledExtensionSchema = z.object({
 });
 export type InstalledExtension = z.infer<typeof InstalledExtensionSchema>;
 
-export const AuditEntrySchema = z.object({
+const AuditEntrySchema = z.object({
   id: z.string(),
   timestamp: isoTime,
   actionId: z.string(),
@@ -110,7 +104,7 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
-export const AzdoOrganizationSchema = z.object({
+const AzdoOrganizationSchema = z.object({
   name: z.string(),
   id: guid,
   projects: z.array(z.object({ id: guid, name: z.string(), description: z.string(), lastUpdateTime: isoTime })),

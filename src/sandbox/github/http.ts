@@ -23,8 +23,6 @@ export type Caller =
 export interface GitHubContext extends RouteContext {
   world: GitHubWorld;
   caller: Caller;
-  /** Epoch seconds of the sandbox clock. */
-  nowSeconds: number;
 }
 
 export interface GitHubRoute {

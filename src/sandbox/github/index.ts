@@ -28,7 +28,7 @@ function serve(route: GitHubRoute, deps: EmulatorDeps): Route['handler'] {
     }
     try {
       Object.assign(headers, chargeRateLimit(world, caller, nowSeconds));
-      const reply = route.handler(req, { ...ctx, world, caller, nowSeconds });
+      const reply = route.handler(req, { ...ctx, world, caller });
       return withHeaders(reply, headers);
     } catch (error) {
       if (!(error instanceof GitHubHttpError)) throw error;

@@ -2,10 +2,10 @@
 // (worlds/default/github.json) holds the matching PUBLIC key. It was generated once for tests and is published on
 // purpose: it grants nothing anywhere but the local sandbox. Never use it for a real GitHub App.
 
-export const SANDBOX_GITHUB_APP_ID = 424242;
-export const SANDBOX_GITHUB_APP_INSTALLATION_ID = 57000001;
+const SANDBOX_GITHUB_APP_ID = 424242;
+const SANDBOX_GITHUB_APP_INSTALLATION_ID = 57000001;
 
-export const SANDBOX_GITHUB_APP_PRIVATE_KEY = `-----BEGIN RSA PRIVATE KEY-----
+const SANDBOX_GITHUB_APP_PRIVATE_KEY = `-----BEGIN RSA PRIVATE KEY-----
 MIIEowIBAAKCAQEAr8id1eXhncFDGkwg290so2AmT5fjkGmTrR3xOS7qsj7+gaFL
 CGJVYN6tZxsL5CpxzQXYF5lqTD3f/jt8md+4k1nvN7BV+CmBzgjHnZVxGi52HXKq
 MMlCqZTWF7vU1ZrF62KVI65bqjL+HM7607Zoxf3OjrxU9ICZ2s3Q4c8x75aFXpBX

@@ -5,11 +5,11 @@ import { z } from 'zod';
 
 const login = z.string().min(1);
 
-export const RepoPermissionSchema = z.enum(['read', 'triage', 'write', 'maintain', 'admin']);
+const RepoPermissionSchema = z.enum(['read', 'triage', 'write', 'maintain', 'admin']);
 export type RepoPermission = z.infer<typeof RepoPermissionSchema>;
 
 /** Branch protection as GitHub stores it; null members mean "not configured". */
-export const BranchProtectionSchema = z.object({
+const BranchProtectionSchema = z.object({
   requiredStatusChecks: z.object({ strict: z.boolean(), contexts: z.array(z.string()) }).nullable(),
   enforceAdmins: z.boolean(),
   requiredPullRequestReviews: z
@@ -31,7 +31,7 @@ export const BranchProtectionSchema = z.object({
 });
 export type BranchProtection = z.infer<typeof BranchProtectionSchema>;
 
-export const RulesetSchema = z.object({
+const RulesetSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   target: z.enum(['branch', 'tag', 'push']),
@@ -50,7 +50,7 @@ export const RulesetSchema = z.object({
 });
 export type Ruleset = z.infer<typeof RulesetSchema>;
 
-export const SecretScanningAlertSchema = z.object({
+const SecretScanningAlertSchema = z.object({
   number: z.number().int().positive(),
   state: z.enum(['open', 'resolved']),
   secretType: z.string(),
@@ -69,7 +69,7 @@ export const SecretScanningAlertSchema = z.object({
 });
 export type SecretScanningAlert = z.infer<typeof SecretScanningAlertSchema>;
 
-export const RepoSchema = z.object({
+const RepoSchema = z.object({
   id: z.number().int(),
   owner: login,
   name: z.string().min(1),
