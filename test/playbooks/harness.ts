@@ -70,7 +70,11 @@ export class PlaybookHarness {
   async reset(): Promise<void> {
     await this.host.durable.waitForIdle();
     await this.host.durable.purgeBy({});
+    // The app caches its GitHub installation token for an hour; a reset world would no longer know it.
+    const issued = this.world().github.tokens;
     this.sandbox.reset();
+    const tokens = this.world().github.tokens;
+    for (const token of issued) if (!tokens.some((t) => t.token === token.token)) tokens.push(token);
   }
 
   world(): World {
