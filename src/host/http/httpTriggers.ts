@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RpcHttpData, RpcTypedData } from '../coreModule.js';
 import { isAuthorized, type AuthLevel, type HostKeys } from './keys.js';
 import { invokeTrigger, type InvocationHost } from './invocation.js';
-import { compareRoutes, compileRoute, type CompiledRoute } from './routes.js';
+import { compareRoutes, compileRoute, RouteTemplateError, type CompiledRoute } from './routes.js';
 
 /** Azure's request body limit (maxRequestBodySize): 100 MiB. */
 export const maxRequestBodyBytes = 100 * 1024 * 1024;
@@ -57,7 +57,13 @@ export class HttpTriggers {
       }
       const methods = Array.isArray(trigger.methods) ? trigger.methods.map((m) => String(m).toUpperCase()) : undefined;
       const template = typeof trigger.route === 'string' && trigger.route !== '' ? trigger.route : functionName;
-      this.routes.push({ functionName, route: compileRoute(template), methods, authLevel: authLevel as AuthLevel });
+      let route: CompiledRoute;
+      try {
+        route = compileRoute(template);
+      } catch (err) {
+        throw new RouteTemplateError(`Function '${functionName}': ${(err as Error).message}`);
+      }
+      this.routes.push({ functionName, route, methods, authLevel: authLevel as AuthLevel });
     }
     this.routes.sort((a, b) => compareRoutes(a.route, b.route));
   }
