@@ -149,7 +149,10 @@ export class SandboxServer {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
-      send(res, await this.control(req, method, url));
+      send(res, await this.control(req, method, url).catch((err: unknown) => {
+        if (err instanceof HttpError) return err.reply;
+        throw err;
+      }));
       return;
     }
     const emulator = findEmulator(this.options.emulators, url.pathname);
@@ -238,15 +241,14 @@ export class SandboxServer {
         this.options.faults.clear();
         return { status: 204 };
       case 'POST /_sandbox/faults':
-        return this.addFaults(await readBody(req).catch((err: unknown) => err as Error));
+        return this.addFaults(await readBody(req));
       default:
         return genericError(404, 'NotFound', `No sandbox control route ${route}.`);
     }
   }
 
   /** Body: one rule or an array of rules; all are validated before any is added. */
-  private addFaults(body: Buffer | Error): SandboxReply {
-    if (body instanceof HttpError) return body.reply;
+  private addFaults(body: Buffer): SandboxReply {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
