@@ -134,13 +134,14 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
       ...(options.mounts ?? []),
     ];
 
+    // Shutdown runs in reverse: timers, then the server (no new requests), then the durable engine.
+    cleanups.push(() => durable.stop());
     const port = options.port ?? settings.localHttpPort ?? defaultPort;
     const server: HostServer = await listen({ mounts, triggers, logger }, port);
     cleanups.push(() => server.close());
     baseUrl = `http://127.0.0.1:${server.port}`;
 
     await durable.start();
-    cleanups.push(() => durable.stop());
     timers.start();
     cleanups.push(() => timers.stop());
 
