@@ -1,10 +1,11 @@
-// Intake test app: the real intake, ledger and catalogue listing, registered with a catalogue of tiny
+// Intake test app: the real intake, ledger, reconciler and catalogue listing, registered with a catalogue of tiny
 // playbooks whose orchestrations report what they received.
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import { toIncident } from '../../../src/incident/index.js';
 import { registerPlaybookList } from '../../../src/routing/catalogueApi.js';
 import { registerIntake } from '../../../src/routing/intake.js';
+import { registerReconciler } from '../../../src/routing/reconciler.js';
 import type { PlaybookEntry, PlaybookRunInput, PlaybookTrigger } from '../../../src/routing/index.js';
 
 const GITHUB_REPO_DESTROYED = '0b85a077-8ba5-4cb5-90f7-1e882afe10c3';
@@ -48,3 +49,4 @@ df.app.orchestration('intakeTestPlaybook', function* (context: OrchestrationCont
 
 registerIntake({ catalogue: testCatalogue });
 registerPlaybookList({ catalogue: testCatalogue });
+registerReconciler({ catalogue: testCatalogue }); // only when RECONCILER_ENABLED=true

@@ -1,0 +1,98 @@
+// The reconciler against the sandbox's Sentinel (seeded with the fixture incidents): it starts the runs
+// the relay never delivered, through the real Sentinel actions, and never doubles one that exists.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { VirtualClock } from '../../src/host/clock.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { fixtureText, IntakeHarness } from './harness.js';
+
+let sandbox: Sandbox;
+let h: IntakeHarness;
+let tmp: string;
+const clock = new VirtualClock(Date.now());
+
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'soar-reconciler-test-'));
+  sandbox = await startSandbox({ caFile: path.join(tmp, 'ca.pem') });
+  h = await IntakeHarness.start({
+    clock,
+    settings: {
+      ...sandbox.appSettings,
+      RECONCILER_ENABLED: 'true',
+      RECONCILER_SCHEDULE: '0 */5 * * * *',
+      RECONCILER_LOOKBACK_MINUTES: String(365 * 24 * 60),
+      RECONCILER_GRACE_MINUTES: '10',
+    },
+  });
+});
+after(async () => {
+  await h?.close();
+  await sandbox?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** Advances the host clock to the next 5-minute mark and waits for the reconciler to log its pass. */
+async function reconcilerPass(): Promise<string> {
+  const seen = h.host.logger.lines.length;
+  clock.advance(5 * 60_000);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const line = h.host.logger.lines.slice(seen).find((l) => l.includes('Reconciler:'));
+    if (line) return line;
+    const failed = h.host.logger.lines.slice(seen).find((l) => l.includes("Executed 'incidentReconciler' (Failed"));
+    if (failed) throw new Error(h.host.logger.lines.slice(seen).join('\n'));
+    if (Date.now() > deadline) throw new Error(`no reconciler pass:\n${h.host.logger.lines.slice(seen).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('missed incidents get their runs; the delivered one is not doubled; a second pass starts nothing', async () => {
+  const delivered = await h.post(fixtureText('repo-deleted-github'));
+  assert.equal(delivered.status, 202);
+  const deliveredRun = await h.completed('restore-repository-inc-repo-deleted-github-create');
+
+  const line = await reconcilerPass();
+  // 13 of the 14 runs the relay would have started: inc-arm-branch-policy-disabled-azdo has no alerts and
+  // routes by relatedAnalyticRuleIds only, which sentinel.listIncidents' summary does not carry (yet).
+  assert.match(line, /Reconciler: 12 incidents examined, 13 runs started/);
+  const runs = await h.runs();
+  const byId = new Map(runs.map((r) => [r.instanceId, r]));
+  for (const id of [
+    'restore-repository-inc-repo-deleted-azdo-create',
+    'restore-repository-inc-entities-pending-create',
+    'revoke-secret-inc-secret-committed-github-create',
+    'notify-soc-inc-secret-committed-azdo-create',
+    'restore-branch-policy-inc-branch-policy-disabled-azdo-create',
+    'remove-extension-inc-extension-installed-azdo-create',
+    'investigate-sign-in-inc-new-country-github-create',
+    'triage-xdr-inc-xdr-new-country-create',
+  ]) {
+    const status = await h.completed(id);
+    assert.equal((status.input as any).source, 'reconciler', id);
+  }
+  assert.equal(byId.get('restore-repository-inc-repo-deleted-github-create')!.createdTime, deliveredRun.createdTime);
+  assert.equal(runs.length, 14);
+
+  const ledger = (await h.get('/api/intake?top=100')).json.records;
+  assert.equal(ledger.filter((r: any) => r.source === 'reconciler').length, 10);
+  assert.equal(ledger.filter((r: any) => r.source === 'webhook').length, 1);
+
+  const again = await reconcilerPass();
+  assert.match(again, /Reconciler: 12 incidents examined, 0 runs started/);
+  assert.equal((await h.runs()).length, 14);
+});
+
+test('incidents younger than the grace period are left to the relay', async () => {
+  const incident = sandbox.world().sentinel.incidents.find((i) => i.name === 'inc-repo-deleted-azdo')!;
+  const fresh = structuredClone(incident);
+  fresh.name = 'inc-fresh';
+  fresh.properties.incidentNumber = 500;
+  fresh.properties.createdTimeUtc = new Date().toISOString();
+  sandbox.world().sentinel.incidents.push(fresh);
+  const line = await reconcilerPass();
+  assert.match(line, /Reconciler: 12 incidents examined, 0 runs started/);
+  assert.equal((await h.runs()).some((r) => r.instanceId.includes('inc-fresh')), false);
+});
