@@ -48,6 +48,7 @@ export async function invokeTrigger(
   } catch (err) {
     host.logger.executed(functionName, invocationId, 'Failed', performance.now() - started);
     host.logger.error(`Function '${functionName}' (Id=${invocationId}) failed: ${describeError(err)}`);
+    if (err instanceof Error && err.stack) host.logger.debug(`Function '${functionName}' (Id=${invocationId}) stack: ${err.stack}`);
     throw err;
   }
 }
