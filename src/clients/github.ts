@@ -24,21 +24,20 @@ function build(auth: Record<string, unknown>): GitHubClient {
   const { maxRetries, retryDelayInMs, maxRetryDelayInMs } = clientRetrySettings();
   // GitHub asks integrators to space content-creating requests about a second apart.
   const writeIntervalMs = numberSetting('SOAR_GITHUB_WRITE_INTERVAL_MS', 1000);
+  // A secondary limit without a usable Retry-After: GitHub says wait at least a minute.
+  const fallbackWaitSeconds = numberSetting('SOAR_GITHUB_RATE_LIMIT_FALLBACK_S', 60);
   const wantRetry = (retryAfterSeconds: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
     retryCount < maxRetries && retryAfterSeconds * 1000 <= maxRetryDelayInMs;
   return new GitHub({
     baseUrl: githubApiUrl(),
     userAgent: 'sentinel-soar-runtime',
     ...auth,
-    log: {
-      debug: () => {},
-      info: () => {},
-      warn: (message: string) => console.warn(redact(message)),
-      error: (message: string) => console.error(redact(message)),
-    },
+    // Failed requests reach the caller as RemoteApiErrors; only plugin warnings are worth a log line.
+    log: { debug: () => {}, info: () => {}, warn: (message: string) => console.warn(redact(message)), error: () => {} },
     // 429 and 403 rate limits are the throttling plugin's (it honours Retry-After); the retry plugin takes 5xx and resets.
     retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retries: maxRetries, retryAfterBaseValue: retryDelayInMs },
     throttle: {
+      fallbackSecondaryRateRetryAfter: fallbackWaitSeconds,
       onRateLimit: wantRetry,
       onSecondaryRateLimit: wantRetry,
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeIntervalMs }),

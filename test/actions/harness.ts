@@ -27,6 +27,7 @@ export const TEST_RETRY_SETTINGS = {
   SOAR_RETRY_DELAY_MS: '10',
   SOAR_RETRY_MAX_DELAY_MS: '2000',
   SOAR_GITHUB_WRITE_INTERVAL_MS: '0',
+  SOAR_GITHUB_RATE_LIMIT_FALLBACK_S: '0',
 };
 
 let steps = 0;
@@ -38,7 +39,17 @@ export function pathOf(call: CallRecord): string {
 
 export async function startActionHarness(): Promise<ActionHarness> {
   const caFile = join(mkdtempSync(join(tmpdir(), 'soar-actions-')), 'sandbox-ca.pem');
-  const sandbox = await startSandbox({ caFile });
+  const started = await startSandbox({ caFile });
+  // A reset restores the seed world, which would forget the GitHub installation token the app already holds
+  // (and caches until it expires, as it should): keep issued installation tokens across resets.
+  const sandbox: Sandbox = {
+    ...started,
+    reset() {
+      const issued = started.world().github.tokens.filter((t) => t.kind === 'installation');
+      started.reset();
+      started.world().github.tokens.push(...issued);
+    },
+  };
   Object.assign(process.env, sandbox.appSettings, TEST_RETRY_SETTINGS);
   const logs: string[] = [];
   return {
@@ -75,7 +86,15 @@ export interface ActionCase {
   action: AnyAction;
   input: unknown;
   /** The request the faults target: sandbox service, method and path pattern (mount included). */
-  fault: { service: string; method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: RegExp; retryAfterSeconds?: 0 | 1 };
+  fault: {
+    service: string;
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    path: RegExp;
+    /** 429s before success (default 2) and their Retry-After (default 0). */
+    throttled?: { count: 1 | 2; retryAfterSeconds: 0 | 1 };
+  };
+  /** Prepares the world after each reset (e.g. archives a repository for the unarchive test). */
+  arrange?(world: World): void;
   /** Asserts the action's output and the change in the sandbox world. */
   verify(output: unknown, world: World): void;
   /** The part of the world the action changes: equal after a run and after its replay. */
@@ -89,7 +108,10 @@ function matching(h: ActionHarness, c: ActionCase): CallRecord[] {
 export function describeActionCases(h: ActionHarness, cases: readonly ActionCase[]): void {
   for (const c of cases) {
     describe(c.action.name, () => {
-      beforeEach(() => h.sandbox.reset());
+      beforeEach(() => {
+        h.sandbox.reset();
+        c.arrange?.(h.sandbox.world());
+      });
 
       test('happy path: the change is in the sandbox', async () => {
         const output = await h.run(c.action, c.input);
@@ -97,24 +119,31 @@ export function describeActionCases(h: ActionHarness, cases: readonly ActionCase
         assert.ok(matching(h, c).length >= 1, `expected a ${c.fault.method} call matching ${c.fault.path}`);
       });
 
-      test('throttled twice (429 with Retry-After), then succeeds', async () => {
+      const throttled = c.fault.throttled ?? { count: 2, retryAfterSeconds: 0 };
+      test(`throttled (${throttled.count} × 429 with Retry-After ${throttled.retryAfterSeconds}), then succeeds`, async () => {
         h.sandbox.faults.add({
           service: c.fault.service,
           method: c.fault.method,
           pathPattern: c.fault.path.source,
           status: 429,
-          retryAfterSeconds: c.fault.retryAfterSeconds ?? 0,
-          count: 2,
+          retryAfterSeconds: throttled.retryAfterSeconds,
+          count: throttled.count,
         });
         const output = await h.run(c.action, c.input);
         c.verify(output, h.sandbox.world());
         const calls = matching(h, c);
-        assert.equal(calls.filter((call) => call.status === 429).length, 2);
+        assert.equal(calls.filter((call) => call.status === 429).length, throttled.count);
         assert.ok(calls.some((call) => call.status < 300), 'the retried call succeeded');
       });
 
       test('a permanent 403 fails once, not retried, naming API, status and remote code', async () => {
-        h.sandbox.faults.add({ service: c.fault.service, method: c.fault.method, pathPattern: c.fault.path.source, status: 403 });
+        h.sandbox.faults.add({
+          service: c.fault.service,
+          method: c.fault.method,
+          pathPattern: c.fault.path.source,
+          status: 403,
+          body: 'Resource not accessible by integration',
+        });
         const error = await rejection(h.run(c.action, c.input));
         assert.ok(error instanceof RemoteApiError, `expected RemoteApiError, got ${error.name}: ${error.message}`);
         assert.equal(error.status, 403);

@@ -104,11 +104,13 @@ export const getRepositoryOwners = defineAction({
       }
     }
 
-    for (const entry of owners.values()) {
-      if (entry.login === null || entry.email !== null) continue;
-      const { data } = await callGitHub(() => octokit.rest.users.getByUsername({ username: entry.login!, request }));
-      entry.email = data.email ?? null;
-    }
+    await Promise.all(
+      [...owners.values()].map(async (entry) => {
+        if (entry.login === null || entry.email !== null) return;
+        const { data } = await callGitHub(() => octokit.rest.users.getByUsername({ username: entry.login!, request }));
+        entry.email = data.email ?? null;
+      }),
+    );
     const list = [...owners.values()];
     const emails = [...new Set(list.flatMap((o) => (o.email ? [o.email] : [])))];
     return { owners: list, emails };
