@@ -1,6 +1,6 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { EmailClient, type EmailMessage } from '@azure/communication-email';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { AUDIENCES, type Sandbox } from '../../src/sandbox/index.js';
@@ -107,4 +107,29 @@ test('email: invalid messages are 400 naming the field; unknown sender domains a
   const unknownOperation = await call(sandbox, 'GET', `/emails/operations/${randomUUID()}?api-version=2025-09-01`, { token });
   assert.equal(unknownOperation.status, 404);
   assert.equal(sandbox.world().email.outbox.length, 0);
+});
+
+test('email: the HMAC covers method, path, query, host, date and body hash; any change is 401', async () => {
+  const key = Buffer.from(/accesskey=(.*)$/.exec(sandbox.appSettings.ACS_CONNECTION_STRING as string)?.[1] as string, 'base64');
+  const host = new URL(sandbox.url).host;
+  const signed = (body: string, date = new Date().toUTCString(), path = '/emails:send?api-version=2025-09-01') => {
+    const hash = createHash('sha256').update(body).digest('base64');
+    const signature = createHmac('sha256', key).update(`POST\n${path}\n${date};${host};${hash}`).digest('base64');
+    return {
+      'content-type': 'application/json',
+      'x-ms-date': date,
+      'x-ms-content-sha256': hash,
+      authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
+    };
+  };
+  const send = (headers: Record<string, string>, body: string) =>
+    fetch(`${sandbox.url}/emails:send?api-version=2025-09-01`, { method: 'POST', headers, body });
+  const body = JSON.stringify(message());
+  assert.equal((await send(signed(body), body)).status, 202);
+  const tampered = await send(signed(body), body.replace('alice@', 'mallory@'));
+  assert.equal(tampered.status, 401);
+  assert.equal(((await tampered.json()) as { error: { code: string } }).error.code, 'Denied');
+  assert.equal((await send(signed(body, new Date(Date.now() - 3_600_000).toUTCString()), body)).status, 401);
+  assert.equal((await send(signed(body, undefined, '/emails:send?api-version=2021-10-01'), body)).status, 401);
+  assert.equal(sandbox.world().email.outbox.length, 1);
 });
