@@ -249,6 +249,10 @@ test('authorisation: bad token 401, anonymous write 401, non-admin 403, narrowed
   const bad = await failure(tokenClient('ghp_unknown').rest.repos.get(repo));
   assert.deepEqual(bad.data, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
   assert.ok(bad.headers['x-ratelimit-limit'] !== undefined);
+  const unknown = await fetch(`${baseUrl()}/repos/contoso/payments-api/nothing-here`, { method: 'POST' });
+  assert.equal(unknown.status, 404);
+  assert.deepEqual(await unknown.json(), { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
+  assert.equal(unknown.headers.get('x-ratelimit-resource'), 'core');
   const anonymous = await failure(tokenClient().rest.repos.update({ ...repo, archived: true }));
   assert.deepEqual([anonymous.status, anonymous.data.message], [401, 'Requires authentication']);
   const mallory = await failure(tokenClient(MALLORY_PAT).rest.repos.update({ ...repo, archived: true }));

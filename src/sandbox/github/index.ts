@@ -3,7 +3,7 @@
 
 import type { Emulator, EmulatorDeps, Route, RouteContext, SandboxReply, SandboxRequest } from '../emulator.js';
 import { appRoutes, verifyAppJwt } from './app.js';
-import { chargeRateLimit, errorReply, GitHubHttpError, resolveCaller, type Caller, type GitHubRoute } from './http.js';
+import { chargeRateLimit, errorReply, GitHubHttpError, notFound, resolveCaller, type Caller, type GitHubRoute } from './http.js';
 import { orgRoutes } from './orgs.js';
 import { repoRoutes } from './repos.js';
 import { secretRoutes } from './secretScanning.js';
@@ -41,8 +41,17 @@ function withHeaders(reply: SandboxReply, headers: Record<string, string>): Sand
   return { ...reply, headers: { ...headers, ...reply.headers } };
 }
 
+/** GitHub answers any other path or method with its 404 body (and rate-limit headers), never 405. */
+const unknownRoutes: GitHubRoute[] = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).map((method) => ({
+  method,
+  path: '/*rest',
+  handler: () => {
+    throw notFound();
+  },
+}));
+
 export function createGitHubEmulator(deps: EmulatorDeps): Emulator {
-  const routes = [...appRoutes, ...repoRoutes, ...orgRoutes, ...secretRoutes];
+  const routes = [...appRoutes, ...repoRoutes, ...orgRoutes, ...secretRoutes, ...unknownRoutes];
   return {
     name: 'github',
     mount: '/github',
