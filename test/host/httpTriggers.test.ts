@@ -296,6 +296,35 @@ describe('requests and responses', () => {
     assert.equal(echoes(), before);
   });
 
+  test('a streamed body that passes the limit is cut off with 413 and the connection closed', async () => {
+    const triggers = new HttpTriggers({
+      registrations: host.registrations,
+      logger,
+      extraInputs: {},
+      routePrefix: 'api',
+      keys: host.keys,
+      maxRequestBodyBytes: 64 * 1024,
+    });
+    const server = await listen({ mounts: [], triggers, logger }, 0);
+    try {
+      const small = await fetch(`http://127.0.0.1:${server.port}/api/echo/small`, { method: 'POST', body: 'x'.repeat(1000) });
+      assert.equal(small.status, 201);
+      const response = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = request(`http://127.0.0.1:${server.port}/api/echo/big`, { method: 'POST' }); // chunked: no length
+        req.on('response', (r) => {
+          r.resume();
+          resolve({ status: r.statusCode ?? 0, connection: r.headers.connection });
+        });
+        req.on('error', reject);
+        const chunk = Buffer.alloc(16 * 1024, 120);
+        for (let i = 0; i < 8; i++) req.write(chunk);
+      });
+      assert.deepEqual(response, { status: 413, connection: 'close' });
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a throwing handler gives 500 with no stack, a log line naming it, and no secret in any log line', async () => {
     const res = await get(`/api/throws?code=${functionKey}`, { headers: { authorization: bearer } });
     assert.equal(res.status, 500);

@@ -8,7 +8,7 @@ import { invokeTrigger, type InvocationHost } from './invocation.js';
 import { compareRoutes, compileRoute, RouteTemplateError, type CompiledRoute } from './routes.js';
 
 /** Azure's request body limit (maxRequestBodySize): 100 MiB. */
-export const maxRequestBodyBytes = 100 * 1024 * 1024;
+export const defaultMaxRequestBodyBytes = 100 * 1024 * 1024;
 
 export interface HttpFunctionRoute {
   functionName: string;
@@ -21,6 +21,8 @@ export interface HttpFunctionRoute {
 export interface HttpTriggerOptions extends InvocationHost {
   routePrefix: string;
   keys: HostKeys;
+  /** Larger request bodies get 413. Default: Azure's 100 MiB. */
+  maxRequestBodyBytes?: number;
 }
 
 /** The cookie shape the library's toRpcHttpCookie produces. */
@@ -78,7 +80,7 @@ export class HttpTriggers {
     if (!found) return sendEmpty(res, 404);
     const { entry, params } = found;
     if (!isAuthorized(entry.authLevel, presentedKey(req, url), this.#options.keys)) return sendEmpty(res, 401);
-    const body = await readBody(req);
+    const body = await readBody(req, this.#options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes);
     if (body === 'tooLarge') return sendEmpty(res, 413, true);
 
     const rpcRequest: RpcHttpData = {
@@ -127,15 +129,15 @@ function presentedKey(req: IncomingMessage, url: URL): string | undefined {
 }
 
 /** Reads the body; past the limit it stops reading (the 413 goes out with `Connection: close`). */
-function readBody(req: IncomingMessage): Promise<Buffer | 'tooLarge'> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'tooLarge'> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxRequestBodyBytes) return Promise.resolve('tooLarge');
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve('tooLarge');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
     const onData = (chunk: Buffer): void => {
       total += chunk.length;
-      if (total <= maxRequestBodyBytes) {
+      if (total <= maxBytes) {
         chunks.push(chunk);
         return;
       }
