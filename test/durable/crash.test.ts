@@ -20,10 +20,11 @@ function completedKeys(store: string): Set<string> {
   const db = new DatabaseSync(store);
   try {
     const keys = new Set<string>();
+    type Event = { EventType: number; Result?: string };
     const events = [
-      ...(db.prepare('SELECT event AS e FROM history').all() as { e: string }[]),
-      ...(db.prepare("SELECT body AS e FROM messages WHERE kind = 'event'").all() as { e: string }[]),
-    ].map((r) => JSON.parse(r.e) as { EventType: number; Result?: string });
+      ...(db.prepare('SELECT events FROM history').all() as { events: string }[]).flatMap((r) => JSON.parse(r.events) as Event[]),
+      ...(db.prepare("SELECT body FROM messages WHERE kind = 'event'").all() as { body: string }[]).map((r) => JSON.parse(r.body) as Event),
+    ];
     for (const event of events) if (event.EventType === 5) keys.add(JSON.parse(event.Result!) as string);
     return keys;
   } finally {

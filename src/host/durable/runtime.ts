@@ -29,6 +29,7 @@ import {
   DurableStore,
   terminalStatuses,
   type ActivityRow,
+  type CommitResult,
   type EpisodeCommit,
   type InstanceFilter,
   type InstanceRow,
@@ -100,6 +101,14 @@ export interface QueryResult {
   continuationToken?: string;
 }
 
+/** An episode's outcome, committed with the others of its batch. */
+interface PlannedCommit {
+  commit: EpisodeCommit;
+  from: RuntimeStatus;
+}
+
+/** Episodes per batch: each batch's episodes and activity results commit in one transaction. */
+const maxBatch = 64;
 const instanceIdPattern = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,100}$/;
 const defaultPageSize = 100;
 const stopGraceMs = 2000;
@@ -114,12 +123,20 @@ export class DurableRuntime {
   readonly #o: DurableRuntimeOptions;
   readonly #concurrency: number;
   #store: DurableStore | undefined;
+  /** Rows of instances that are not finished (the store stays the source of truth for queries). */
+  readonly #instances = new Map<string, InstanceRow>();
+  /** Queued messages per instance, as stored (due now or later). */
+  readonly #inbox = new Map<string, MessageRow[]>();
   readonly #histories = new Map<string, LiveHistory>();
   readonly #ready = new Set<string>();
   readonly #activityQueue: ActivityRow[] = [];
   readonly #runningActivities = new Set<Promise<void>>();
+  /** Activity results waiting for the next batch commit. */
+  readonly #completions: { activityId: number; result: NewMessage }[] = [];
+  /** Episode commits of the batch being processed. */
+  #planned: PlannedCommit[] = [];
   readonly #timerCancels = new Set<() => void>();
-  #episodes: Promise<void> | undefined;
+  #cycles: Promise<void> | undefined;
   #pumpScheduled = false;
   #started = false;
   #stopping = false;
@@ -138,7 +155,7 @@ export class DurableRuntime {
     if (this.#started) return;
     this.#started = true;
     const store = this.#openStore();
-    for (const { instanceId, visibleAt } of store.allMessageTimes()) this.#wake(instanceId, visibleAt);
+    for (const message of store.allMessages()) this.#enqueue(message);
     // Activities still in the table never reported a result: they run (again), at least once.
     this.#activityQueue.push(...store.allActivities());
     this.#pump();
@@ -150,7 +167,7 @@ export class DurableRuntime {
     this.#stopping = true;
     for (const cancel of this.#timerCancels) cancel();
     this.#timerCancels.clear();
-    await this.#episodes;
+    await this.#cycles;
     if (this.#runningActivities.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -162,6 +179,7 @@ export class DurableRuntime {
       ]);
       clearTimeout(timer);
     }
+    this.#applyBatch(); // results of activities that finished meanwhile
     this.#store?.close();
     this.#store = undefined;
   }
@@ -218,9 +236,10 @@ export class DurableRuntime {
       parentTaskId: null,
     };
     const message = this.#db().createInstance(instance, executionStartedMessage(instance, now));
-    this.#histories.delete(id);
+    this.#forget(id);
+    this.#instances.set(id, instance);
     this.#logTransition(instance, 'New', 'Pending');
-    this.#route(message);
+    this.#enqueue(message);
     return id;
   }
 
@@ -282,7 +301,7 @@ export class DurableRuntime {
     const row = this.#db().getInstance(instanceId);
     if (!row) return 0;
     if (!terminalStatuses.has(row.status)) throw new InstanceNotTerminalError(instanceId, row.status);
-    this.#histories.delete(instanceId);
+    this.#forget(instanceId);
     return this.#db().purge(instanceId) ? 1 : 0;
   }
 
@@ -355,7 +374,8 @@ export class DurableRuntime {
   #isIdle(): boolean {
     return (
       this.#ready.size === 0 &&
-      this.#episodes === undefined &&
+      this.#cycles === undefined &&
+      this.#completions.length === 0 &&
       this.#activityQueue.length === 0 &&
       this.#runningActivities.size === 0 &&
       !this.#pumpScheduled
@@ -369,12 +389,31 @@ export class DurableRuntime {
     if (terminalStatuses.has(row.status)) throw new InstanceGoneError(instanceId, row.status);
     const message = store.sendMessage({ instanceId, executionId: null, visibleAt: this.#o.clock.now(), kind, body });
     if (!message) throw new InstanceNotFoundError(instanceId);
-    this.#route(message);
+    this.#enqueue(message);
   }
 
-  /** Makes a stored message's instance ready now, or when the message becomes visible. */
-  #route(message: Pick<MessageRow, 'instanceId' | 'visibleAt'>): void {
+  /** A stored message joins its instance's inbox; the instance becomes ready when the message is visible. */
+  #enqueue(message: MessageRow): void {
+    const inbox = this.#inbox.get(message.instanceId);
+    if (inbox) inbox.push(message);
+    else this.#inbox.set(message.instanceId, [message]);
     this.#wake(message.instanceId, message.visibleAt);
+  }
+
+  /** Drops every cached piece of an instance (it finished, was replaced or purged). */
+  #forget(instanceId: string): void {
+    this.#instances.delete(instanceId);
+    this.#inbox.delete(instanceId);
+    this.#histories.delete(instanceId);
+  }
+
+  #instanceRow(instanceId: string): InstanceRow | undefined {
+    let row = this.#instances.get(instanceId);
+    if (!row) {
+      row = this.#db().getInstance(instanceId);
+      if (row && !terminalStatuses.has(row.status)) this.#instances.set(instanceId, row);
+    }
+    return row;
   }
 
   #wake(instanceId: string, atMs: number): void {
@@ -404,34 +443,98 @@ export class DurableRuntime {
   #drive(): void {
     if (this.#stopping) return;
     this.#startActivities();
-    if (!this.#episodes && this.#ready.size > 0) {
-      this.#episodes = this.#runEpisodes().finally(() => {
-        this.#episodes = undefined;
+    if (!this.#cycles && (this.#ready.size > 0 || this.#completions.length > 0)) {
+      this.#cycles = this.#runCycles().finally(() => {
+        this.#cycles = undefined;
         this.#pump();
       });
     }
   }
 
-  /** Episodes run one after another: one at a time per instance (and per host), as the executor requires. */
-  async #runEpisodes(): Promise<void> {
-    while (this.#ready.size > 0 && !this.#stopping) {
-      const instanceId = this.#ready.values().next().value as string;
-      this.#ready.delete(instanceId);
-      try {
-        await this.#episode(instanceId);
-      } catch (err) {
-        this.#o.logger.error(`Durable episode of instance '${instanceId}' failed in the host: ${(err as Error).message}`);
+  /**
+   * Episodes run one after another (one at a time per instance, as the executor requires), in batches: the
+   * episodes of a batch and the activity results that arrived meanwhile commit in one transaction, and only
+   * then is their new work dispatched.
+   */
+  async #runCycles(): Promise<void> {
+    while (!this.#stopping && (this.#ready.size > 0 || this.#completions.length > 0)) {
+      const batch: string[] = [];
+      for (const id of this.#ready) {
+        batch.push(id);
+        if (batch.length >= maxBatch) break;
       }
+      for (const id of batch) this.#ready.delete(id);
+      for (const id of batch) {
+        try {
+          await this.#episode(id);
+        } catch (err) {
+          this.#o.logger.error(`Durable episode of instance '${id}' failed in the host: ${(err as Error).message}`);
+        }
+        if (this.#stopping) return; // uncommitted episodes are redone after a restart
+      }
+      this.#applyBatch();
       this.#startActivities();
     }
   }
 
+  /** Commits the batch's episodes and pending activity results together, then dispatches what they queued. */
+  #applyBatch(): void {
+    const store = this.#store;
+    const planned = this.#planned;
+    const completions = this.#completions.splice(0);
+    this.#planned = [];
+    if (!store || (planned.length === 0 && completions.length === 0)) return;
+    let result: ReturnType<DurableStore['commitBatch']>;
+    try {
+      result = store.commitBatch(
+        planned.map((p) => p.commit),
+        completions,
+      );
+    } catch (err) {
+      this.#o.logger.error(`Durable store commit failed: ${(err as Error).message}`);
+      return;
+    }
+    for (const message of result.completions) if (message) this.#enqueue(message);
+    planned.forEach((p, i) => this.#afterCommit(p, result.episodes[i]!));
+  }
+
+  #afterCommit({ commit, from }: PlannedCommit, result: CommitResult): void {
+    const { instance } = commit;
+    if (terminalStatuses.has(instance.status)) {
+      this.#forget(instance.id);
+    } else {
+      this.#instances.set(instance.id, instance);
+      if (commit.dropPendingWork) this.#inbox.delete(instance.id);
+      else if (commit.consumedMessageIds.length > 0) {
+        const consumed = new Set(commit.consumedMessageIds);
+        const inbox = this.#inbox.get(instance.id)?.filter((m) => !consumed.has(m.id)) ?? [];
+        if (inbox.length > 0) this.#inbox.set(instance.id, inbox);
+        else this.#inbox.delete(instance.id);
+      }
+      if (commit.replaceHistory) this.#histories.delete(instance.id);
+      else {
+        const live = this.#histories.get(instance.id);
+        if (live && commit.events.length > 0) {
+          live.events.push(...commit.events);
+          live.json.push(...commit.events.map((e) => JSON.stringify(e)));
+        }
+      }
+    }
+    if (instance.status !== from) this.#logTransition(instance, from, instance.status);
+    for (const child of result.createdChildren) {
+      this.#forget(child.id);
+      this.#instances.set(child.id, child);
+      this.#logTransition(child, 'New', 'Pending');
+    }
+    for (const message of result.messages) this.#enqueue(message);
+    if (result.activities.length > 0) this.#activityQueue.push(...result.activities);
+  }
+
   async #episode(instanceId: string): Promise<void> {
-    const store = this.#db();
-    const row = store.getInstance(instanceId);
+    const row = this.#instanceRow(instanceId);
     if (!row) return;
     const now = this.#o.clock.now();
-    const messages = store.dueMessages(instanceId, now);
+    const messages = (this.#inbox.get(instanceId) ?? []).filter((m) => m.visibleAt <= now);
     if (messages.length === 0) return;
 
     const consumed: number[] = [];
@@ -465,7 +568,8 @@ export class DurableRuntime {
 
     if (terminalStatuses.has(row.status)) {
       // Late messages for a finished instance (an activity result after completion, an event): dropped.
-      store.deleteMessages(messages.map((m) => m.id));
+      this.#db().deleteMessages(messages.map((m) => m.id));
+      this.#inbox.delete(instanceId);
       return;
     }
     if (terminateReason !== undefined) {
@@ -676,40 +780,22 @@ export class DurableRuntime {
     this.#commit({ ...row, output: end.output }, status, { events: end.events, dropPendingWork: true, messages });
   }
 
+  /** Adds an episode's outcome to the batch; it takes effect when the batch commits. */
   #commit(row: InstanceRow, status: RuntimeStatus, partial: Partial<Omit<EpisodeCommit, 'instance'>>): void {
-    const now = this.#o.clock.now();
-    const instance: InstanceRow = { ...row, status, updatedAt: now };
-    const events = (partial.events ?? []).map((e) => ({ ...e, IsPlayed: true }));
-    const result = this.#db().commitEpisode({
-      instance,
-      events,
-      replaceHistory: partial.replaceHistory ?? false,
-      consumedMessageIds: partial.consumedMessageIds ?? [],
-      dropPendingWork: partial.dropPendingWork ?? false,
-      activities: partial.activities ?? [],
-      messages: partial.messages ?? [],
-      children: partial.children ?? [],
+    const instance: InstanceRow = { ...row, status, updatedAt: this.#o.clock.now() };
+    this.#planned.push({
+      from: row.status,
+      commit: {
+        instance,
+        events: (partial.events ?? []).map((e) => ({ ...e, IsPlayed: true })),
+        replaceHistory: partial.replaceHistory ?? false,
+        consumedMessageIds: partial.consumedMessageIds ?? [],
+        dropPendingWork: partial.dropPendingWork ?? false,
+        activities: partial.activities ?? [],
+        messages: partial.messages ?? [],
+        children: partial.children ?? [],
+      },
     });
-    if (terminalStatuses.has(status) || partial.replaceHistory) {
-      this.#histories.delete(row.id);
-    } else if (events.length > 0) {
-      const live = this.#histories.get(row.id);
-      if (live) {
-        live.events.push(...events);
-        live.json.push(...events.map((e) => JSON.stringify(e)));
-      }
-    }
-    if (status !== row.status) this.#logTransition(row, row.status, status);
-    for (const child of partial.children ?? []) {
-      if (result.messages.some((m) => m.instanceId === child.instance.id)) {
-        this.#logTransition(child.instance, 'New', 'Pending');
-      }
-    }
-    for (const message of result.messages) this.#route(message);
-    if (result.activities.length > 0) {
-      this.#activityQueue.push(...result.activities);
-      this.#pump();
-    }
   }
 
   #liveHistory(instanceId: string): LiveHistory {
@@ -734,6 +820,9 @@ export class DurableRuntime {
   }
 
   async #runActivity(activity: ActivityRow): Promise<void> {
+    // Work of an execution that has ended (terminated, continued as new) is not run.
+    const row = this.#instanceRow(activity.instanceId);
+    if (!row || terminalStatuses.has(row.status) || row.executionId !== activity.executionId) return;
     const started = performance.now();
     let event: HistoryEvent;
     try {
@@ -761,15 +850,16 @@ export class DurableRuntime {
     this.#o.logger.info(
       `Executed '${activity.name}' (${outcome}, Id=${activity.instanceId}:${activity.taskId}, Duration=${durationMs}ms)`,
     );
-    if (!this.#store) return; // stopped meanwhile: the activity runs again after a restart
-    const message = this.#store.completeActivity(activity.id, {
-      instanceId: activity.instanceId,
-      executionId: activity.executionId,
-      visibleAt: this.#o.clock.now(),
-      kind: 'event',
-      body: JSON.stringify(event),
+    this.#completions.push({
+      activityId: activity.id,
+      result: {
+        instanceId: activity.instanceId,
+        executionId: activity.executionId,
+        visibleAt: this.#o.clock.now(),
+        kind: 'event',
+        body: JSON.stringify(event),
+      },
     });
-    if (message) this.#route(message);
   }
 
   #userLog(functionName: string): InvocationLog {

@@ -91,6 +91,7 @@ export interface EpisodeCommit {
 export interface CommitResult {
   messages: MessageRow[];
   activities: ActivityRow[];
+  createdChildren: InstanceRow[];
 }
 
 export class InstanceExistsError extends Error {
@@ -133,7 +134,7 @@ export class DurableStore {
         parent_id TEXT, parent_execution_id TEXT, parent_task_id INTEGER);
       CREATE INDEX IF NOT EXISTS instances_by_created ON instances (created_at, id);
       CREATE TABLE IF NOT EXISTS history (
-        instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (instance_id, seq)
+        instance_id TEXT NOT NULL, seq INTEGER NOT NULL, events TEXT NOT NULL, PRIMARY KEY (instance_id, seq)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS messages (
         id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT,
@@ -156,9 +157,9 @@ export class DurableStore {
           updated_at = excluded.updated_at, parent_id = excluded.parent_id,
           parent_execution_id = excluded.parent_execution_id, parent_task_id = excluded.parent_task_id`),
       deleteInstance: p('DELETE FROM instances WHERE id = ?'),
-      history: p('SELECT event FROM history WHERE instance_id = ? ORDER BY seq'),
-      historyCount: p('SELECT COUNT(*) AS n FROM history WHERE instance_id = ?'),
-      appendHistory: p('INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)'),
+      history: p('SELECT events FROM history WHERE instance_id = ? ORDER BY seq'),
+      nextHistorySeq: p('SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM history WHERE instance_id = ?'),
+      appendHistory: p('INSERT INTO history (instance_id, seq, events) VALUES (?, ?, ?)'),
       deleteHistory: p('DELETE FROM history WHERE instance_id = ?'),
       dueMessages: p('SELECT * FROM messages WHERE instance_id = ? AND visible_at <= ? ORDER BY id'),
       insertMessage: p(
@@ -166,13 +167,16 @@ export class DurableStore {
       ),
       deleteMessage: p('DELETE FROM messages WHERE id = ?'),
       deleteMessages: p('DELETE FROM messages WHERE instance_id = ?'),
-      allMessages: p('SELECT id, instance_id, visible_at FROM messages ORDER BY id'),
       insertActivity: p(
         'INSERT INTO activities (instance_id, execution_id, task_id, name, input) VALUES (?, ?, ?, ?, ?) RETURNING id',
       ),
       deleteActivity: p('DELETE FROM activities WHERE id = ?'),
       deleteActivities: p('DELETE FROM activities WHERE instance_id = ?'),
       allActivities: p('SELECT * FROM activities ORDER BY id'),
+      allMessagesFull: p('SELECT * FROM messages ORDER BY id'),
+      begin: p('BEGIN IMMEDIATE'),
+      commit: p('COMMIT'),
+      rollback: p('ROLLBACK'),
     };
   }
 
@@ -181,13 +185,13 @@ export class DurableStore {
   }
 
   #transaction<T>(fn: () => T): T {
-    this.#db.exec('BEGIN IMMEDIATE');
+    this.#s.begin!.run();
     try {
       const result = fn();
-      this.#db.exec('COMMIT');
+      this.#s.commit!.run();
       return result;
     } catch (err) {
-      this.#db.exec('ROLLBACK');
+      this.#s.rollback!.run();
       throw err;
     }
   }
@@ -197,20 +201,18 @@ export class DurableStore {
     return raw ? toInstance(raw) : undefined;
   }
 
+  /** The history, stored as one row per episode (a JSON array of that episode's events). */
   getHistory(id: string): HistoryEvent[] {
-    return (this.#s.history!.all(id) as { event: string }[]).map((r) => JSON.parse(r.event) as HistoryEvent);
+    return (this.#s.history!.all(id) as { events: string }[]).flatMap((r) => JSON.parse(r.events) as HistoryEvent[]);
   }
 
   dueMessages(instanceId: string, nowMs: number): MessageRow[] {
     return (this.#s.dueMessages!.all(instanceId, nowMs) as Record<string, unknown>[]).map(toMessage);
   }
 
-  /** Every message (for scheduling on start-up): id, instance and visibility. */
-  allMessageTimes(): { instanceId: string; visibleAt: number }[] {
-    return (this.#s.allMessages!.all() as { instance_id: string; visible_at: number }[]).map((r) => ({
-      instanceId: r.instance_id,
-      visibleAt: r.visible_at,
-    }));
+  /** Every queued message (loaded on start-up). */
+  allMessages(): MessageRow[] {
+    return (this.#s.allMessagesFull!.all() as Record<string, unknown>[]).map(toMessage);
   }
 
   allActivities(): ActivityRow[] {
@@ -243,56 +245,53 @@ export class DurableStore {
     });
   }
 
-  /** Records an activity's result: deletes the work item and queues the result, unless the work is gone. */
-  completeActivity(activityId: number, result: NewMessage): MessageRow | undefined {
-    return this.#transaction(() => {
-      const changes = this.#s.deleteActivity!.run(activityId).changes;
-      if (Number(changes) === 0) return undefined;
-      return this.#insertMessage(result);
-    });
+  /** Commits several episodes (of different instances) and activity results in one transaction. */
+  commitBatch(
+    episodes: EpisodeCommit[],
+    completions: { activityId: number; result: NewMessage }[],
+  ): { episodes: CommitResult[]; completions: (MessageRow | undefined)[] } {
+    return this.#transaction(() => ({
+      completions: completions.map((c) => this.#completeActivity(c.activityId, c.result)),
+      episodes: episodes.map((e) => this.#commitEpisode(e)),
+    }));
   }
 
-  commitEpisode(commit: EpisodeCommit): CommitResult {
-    return this.#transaction(() => {
-      const id = commit.instance.id;
-      let seq: number;
-      if (commit.replaceHistory) {
-        this.#s.deleteHistory!.run(id);
-        seq = 0;
-      } else {
-        seq = Number((this.#s.historyCount!.get(id) as { n: number }).n);
+  #completeActivity(activityId: number, result: NewMessage): MessageRow | undefined {
+    const changes = this.#s.deleteActivity!.run(activityId).changes;
+    return Number(changes) === 0 ? undefined : this.#insertMessage(result);
+  }
+
+  #commitEpisode(commit: EpisodeCommit): CommitResult {
+    const id = commit.instance.id;
+    if (commit.replaceHistory) this.#s.deleteHistory!.run(id);
+    if (commit.events.length > 0) {
+      const seq = Number((this.#s.nextHistorySeq!.get(id) as { n: number }).n);
+      this.#s.appendHistory!.run(id, seq, JSON.stringify(commit.events));
+    }
+    if (commit.dropPendingWork) {
+      this.#s.deleteMessages!.run(id);
+      this.#s.deleteActivities!.run(id);
+    } else {
+      for (const messageId of commit.consumedMessageIds) this.#s.deleteMessage!.run(messageId);
+    }
+    this.#writeInstance(commit.instance);
+    const result: CommitResult = { messages: [], activities: [], createdChildren: [] };
+    for (const child of commit.children) {
+      const existing = this.getInstance(child.instance.id);
+      if (existing && !terminalStatuses.has(existing.status)) {
+        result.messages.push(this.#insertMessage(child.onConflict));
+        continue;
       }
-      for (const event of commit.events) this.#s.appendHistory!.run(id, seq++, JSON.stringify(event));
-      if (commit.dropPendingWork) {
-        this.#s.deleteMessages!.run(id);
-        this.#s.deleteActivities!.run(id);
-      } else {
-        for (const messageId of commit.consumedMessageIds) this.#s.deleteMessage!.run(messageId);
-      }
-      this.#writeInstance(commit.instance);
-      const result: CommitResult = { messages: [], activities: [] };
-      for (const child of commit.children) {
-        const existing = this.getInstance(child.instance.id);
-        if (existing && !terminalStatuses.has(existing.status)) {
-          result.messages.push(this.#insertMessage(child.onConflict));
-          continue;
-        }
-        this.#replaceInstance(child.instance);
-        result.messages.push(this.#insertMessage(child.start));
-      }
-      for (const message of commit.messages) result.messages.push(this.#insertMessage(message));
-      for (const activity of commit.activities) {
-        const row = this.#s.insertActivity!.get(
-          activity.instanceId,
-          activity.executionId,
-          activity.taskId,
-          activity.name,
-          activity.input,
-        ) as { id: number };
-        result.activities.push({ ...activity, id: Number(row.id) });
-      }
-      return result;
-    });
+      this.#replaceInstance(child.instance);
+      result.createdChildren.push(child.instance);
+      result.messages.push(this.#insertMessage(child.start));
+    }
+    for (const message of commit.messages) result.messages.push(this.#insertMessage(message));
+    for (const a of commit.activities) {
+      const row = this.#s.insertActivity!.get(a.instanceId, a.executionId, a.taskId, a.name, a.input) as { id: number };
+      result.activities.push({ ...a, id: Number(row.id) });
+    }
+    return result;
   }
 
   deleteMessages(ids: number[]): void {
