@@ -147,7 +147,8 @@ export class SandboxServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', this.baseUrl);
+    // Concatenated, not resolved: a path like '//x/y' must stay a path, not become a host.
+    const url = new URL(this.baseUrl + (req.url ?? '/'));
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
       send(res, await this.control(req, method, url).catch((err: unknown) => {
         if (err instanceof HttpError) return err.reply;
