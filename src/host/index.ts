@@ -28,6 +28,8 @@ export interface StartHostOptions {
   port?: number;
   /** Settings applied over local.settings.json; they also win over variables already in the environment. */
   settings?: Record<string, string>;
+  /** false: ignore the app folder's local.settings.json (tests that must not see a developer's file). */
+  readLocalSettings?: boolean;
   clock?: Clock;
   /** SQLite file of the durable store; ':memory:' (the default) keeps nothing. */
   storePath?: string;
@@ -70,7 +72,11 @@ const runnableTriggers = new Set(['httpTrigger', 'timerTrigger', 'orchestrationT
 export async function startHost(options: StartHostOptions): Promise<LocalHost> {
   const appDir = path.resolve(options.appDir);
   const logger = options.logger ?? new HostLogger();
-  const settings = await readSettings(appDir, options.settings ?? {});
+  const overrides = options.settings ?? {};
+  const settings =
+    options.readLocalSettings === false
+      ? { local: {}, overrides: { ...overrides }, localHttpPort: undefined, file: undefined }
+      : await readSettings(appDir, overrides);
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) {
