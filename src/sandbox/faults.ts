@@ -17,7 +17,7 @@ const regexString = z.string().min(1).refine(
   { message: 'not a valid regular expression' },
 );
 
-export const faultRuleSchema = z
+const faultRuleSchema = z
   .object({
     /** Emulator name: 'sentinel', 'graph', 'acs', 'msi', 'github', 'azdo-dev', … */
     service: z.string().min(1).optional(),

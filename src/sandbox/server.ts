@@ -120,10 +120,6 @@ export class SandboxServer {
     return this.baseUrl;
   }
 
-  get url(): string {
-    return this.baseUrl;
-  }
-
   calls(service?: string): CallRecord[] {
     return this.callLog.filter((c) => service === undefined || c.service === service).map((c) => ({ ...c }));
   }

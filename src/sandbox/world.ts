@@ -177,7 +177,6 @@ export type SentinelIncident = SentinelWorld['incidents'][number];
 export type GraphWorld = z.output<typeof graphWorldSchema>;
 export type GraphUser = GraphWorld['users'][number];
 export type EmailWorld = z.output<typeof emailWorldSchema>;
-export type SentEmail = EmailWorld['outbox'][number];
 
 export interface World {
   sentinel: SentinelWorld;

@@ -12,11 +12,11 @@ import type { EmailWorld } from '../world.js';
 import { isoNow, parseBody } from './http.js';
 
 /** Recipients on this domain make the send operation fail (so the client's Failed path is testable). */
-export const FAILING_RECIPIENT_DOMAIN = 'fail.contoso.com';
+const FAILING_RECIPIENT_DOMAIN = 'fail.contoso.com';
 const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 const SIGNED_HEADERS = 'x-ms-date;host;x-ms-content-sha256';
 
-export function acsError(status: number, code: string, message: string): SandboxReply {
+function acsError(status: number, code: string, message: string): SandboxReply {
   return { status, headers: { 'x-ms-error-code': code }, json: { error: { code, message } } };
 }
 

@@ -26,7 +26,7 @@ const DEFAULT_PROPERTIES = [
 ] as const;
 const SELECTABLE = new Set<string>([...DEFAULT_PROPERTIES, 'accountEnabled', 'signInSessionsValidFromDateTime']);
 
-export function graphError(status: number, code: string, message: string, nowMs = Date.now()): SandboxReply {
+function graphError(status: number, code: string, message: string, nowMs = Date.now()): SandboxReply {
   const requestId = randomUUID();
   return {
     status,
