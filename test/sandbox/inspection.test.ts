@@ -37,6 +37,17 @@ test('inspection: state, calls with a service filter, and reset restoring the se
     assert.deepEqual(sandbox.calls(), []);
     assert.deepEqual(sandbox.faults.list(), []);
     assert.equal((await call(sandbox, 'GET', '/_sandbox/nope')).status, 404);
+
+    // Unknown routes answer in the emulator's own error shape.
+    const graphMissing = await call(sandbox, 'GET', '/graph/v1.0/groups', { token: graphToken });
+    assert.equal(graphMissing.status, 404);
+    assert.equal(graphMissing.json.error.code, 'NotFound');
+    assert.ok(graphMissing.json.error.innerError);
+    const armWrongMethod = await call(sandbox, 'DELETE', `/arm${WORKSPACE_PATH}/incidents/inc-repo-deleted-github?api-version=2025-09-01`);
+    assert.equal(armWrongMethod.status, 405);
+    assert.equal(armWrongMethod.json.error.code, 'MethodNotAllowed');
+    const unmounted = await call(sandbox, 'GET', '/emails');
+    assert.deepEqual(unmounted.json, { error: { code: 'NotFound', message: "No sandbox service is mounted at '/emails'." } });
   } finally {
     await sandbox.close();
   }
