@@ -174,7 +174,7 @@ interface TimerFunction {
 const pastDueToleranceMs = 1000;
 
 export class TimerTriggers {
-  readonly timers: TimerFunction[] = [];
+  readonly #timers: TimerFunction[] = [];
   readonly #options: TimerTriggersOptions;
   readonly #running = new Set<Promise<void>>();
   #stopped = false;
@@ -191,13 +191,13 @@ export class TimerTriggers {
       } catch (err) {
         throw new ScheduleError(`Timer function '${functionName}': ${(err as Error).message}`);
       }
-      this.timers.push({ functionName, schedule, runOnStartup: trigger.runOnStartup === true, lastMs: undefined, cancel: undefined });
+      this.#timers.push({ functionName, schedule, runOnStartup: trigger.runOnStartup === true, lastMs: undefined, cancel: undefined });
     }
   }
 
   start(): void {
     const now = this.#options.clock.now();
-    for (const timer of this.timers) {
+    for (const timer of this.#timers) {
       if (timer.runOnStartup) this.#fire(timer, now);
       else this.#plan(timer, now);
     }
@@ -206,7 +206,7 @@ export class TimerTriggers {
   /** Cancels future occurrences and waits for running invocations to end. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const timer of this.timers) timer.cancel?.();
+    for (const timer of this.#timers) timer.cancel?.();
     await Promise.allSettled([...this.#running]);
   }
 
