@@ -1,0 +1,73 @@
+// Local host throughput: 1,000 instances of a 5-sequential-trivial-activity orchestration on the file and the
+// memory store, beside the same orchestration on @microsoft/durabletask-js's in-memory test backend; and one
+// orchestration of 200 sequential activities (replay cost grows with history). Each run is a fresh process.
+import { round, runBenchChild } from './processes.js';
+import type { Benchmark, BenchRow } from './types.js';
+
+interface RunResult {
+  instances: number;
+  steps: number;
+  totalMs: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const variants = [
+  { engine: 'host', store: 'file', label: 'local host, SQLite file' },
+  { engine: 'host', store: 'memory', label: 'local host, SQLite :memory:' },
+  { engine: 'durabletask-js', store: 'memory', label: '@microsoft/durabletask-js in-memory backend' },
+] as const;
+
+async function measure(instances: number, steps: number): Promise<Map<string, RunResult>> {
+  const results = new Map<string, RunResult>();
+  for (const v of variants) {
+    const { result } = await runBenchChild<RunResult>('throughput.js', [v.engine, v.store, String(instances), String(steps)]);
+    results.set(v.label, result);
+  }
+  return results;
+}
+
+export const throughput: Benchmark = {
+  name: 'throughput',
+  async run() {
+    const results = await measure(1000, 5);
+    const rows: BenchRow[] = [...results].map(([label, r]) => ({
+      engine: label,
+      'orchestrations/s': round(r.perSecond),
+      'p50 ms': round(r.p50Ms),
+      'p99 ms': round(r.p99Ms),
+      'total ms': round(r.totalMs),
+    }));
+    const file = results.get(variants[0].label)!;
+    const memory = results.get(variants[1].label)!;
+    const peer = results.get(variants[2].label)!;
+    return {
+      name: 'throughput',
+      title: '1,000 orchestrations × 5 sequential trivial activities',
+      rows,
+      notes: [
+        `Goal: file-backed ≥ 1,000 orchestrations/s on 2 cores; this run ${round(file.perSecond)}/s.`,
+        `Goal: memory ≥ durabletask-js peer; this run ${round(memory.perSecond)}/s vs ${round(peer.perSecond)}/s ` +
+          `(${round(memory.perSecond / peer.perSecond, 2)}×).`,
+      ],
+    };
+  },
+};
+
+export const longChain: Benchmark = {
+  name: 'long-chain',
+  async run() {
+    const results = await measure(1, 200);
+    const rows: BenchRow[] = [...results].map(([label, r]) => ({ engine: label, 'total ms': round(r.totalMs) }));
+    const file = results.get(variants[0].label)!;
+    return {
+      name: 'long-chain',
+      title: 'One orchestration of 200 sequential activities',
+      rows,
+      notes: [`Goal: ≤ 2,000 ms; this run ${round(file.totalMs)} ms on the file store.`],
+    };
+  },
+};
+
+export default [throughput, longChain];
