@@ -15,6 +15,10 @@ import { fromWorkerLevel, HostLogger } from './log.js';
 import { applySettings, readSettings, resolveSettingReferences, type AppliedSettings } from './settings.js';
 import { TimerTriggers } from './timers.js';
 
+export { HostLogger } from './log.js';
+export { RealClock, VirtualClock, type Clock } from './clock.js';
+export type { Mount } from './http/server.js';
+
 export const defaultPort = 7071;
 export const defaultHubName = 'SoarHub';
 export const hubNameSetting = 'DURABLE_TASK_HUB_NAME';
