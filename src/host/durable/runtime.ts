@@ -813,6 +813,7 @@ export class DurableRuntime {
       const activity = this.#activityQueue.shift()!;
       const run = this.#runActivity(activity).finally(() => {
         this.#runningActivities.delete(run);
+        this.#startActivities(); // keep the slots busy even while a batch of episodes runs
         this.#pump();
       });
       this.#runningActivities.add(run);
