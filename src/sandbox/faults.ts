@@ -28,6 +28,8 @@ const faultRuleSchema = z
     retryAfterSeconds: z.number().min(0).max(3600).optional(),
     /** Error message in the reply (the service's error shape wraps it). */
     body: z.string().max(10_000).optional(),
+    /** GitHub only: answer a 403 with the secondary-rate-limit wording (a github 429 always uses it). */
+    secondaryRateLimit: z.literal(true).optional(),
     /** Destroy the connection instead of answering. */
     reset: z.literal(true).optional(),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
@@ -119,11 +121,14 @@ const STATUS_CODES: Record<number, string> = {
   504: 'GatewayTimeout',
 };
 
-/** Error code and message a status fault answers with (GitHub's secondary-limit wording for github 403/429). */
+/**
+ * Error code and message a status fault answers with: GitHub's secondary-limit wording for a github 429, or a 403
+ * that asks for it; a plain github 403 is a permission error, which clients must not retry.
+ */
 export function faultError(service: string, rule: FaultRule & { status: number }): { code: string; message: string } {
   const code = STATUS_CODES[rule.status] ?? `Status${rule.status}`;
   if (rule.body !== undefined) return { code, message: rule.body };
-  if (service === 'github' && (rule.status === 403 || rule.status === 429)) {
+  if (service === 'github' && (rule.status === 429 || (rule.status === 403 && rule.secondaryRateLimit))) {
     return {
       code,
       message:
@@ -131,5 +136,6 @@ export function faultError(service: string, rule: FaultRule & { status: number }
         'If you reach out to GitHub Support for help, please include the request ID.',
     };
   }
+  if (service === 'github' && rule.status === 403) return { code, message: 'Resource not accessible by integration' };
   return { code, message: `Injected fault: ${rule.status} ${code}.` };
 }

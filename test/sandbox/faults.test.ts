@@ -89,13 +89,19 @@ test('faults: reset destroys the connection; latency delays and then serves', as
   assert.equal(sandbox.calls({ service: 'graph' }).at(-1)?.fault, 'latency');
 });
 
-test("faults: GitHub 403/429 faults use GitHub's secondary-rate-limit wording and error shape", async () => {
-  sandbox.faults.add({ service: 'github', pathPattern: '^/github/repos/', status: 403, retryAfterSeconds: 1, count: 1 });
+test("faults: GitHub secondary-limit faults use GitHub's wording; a plain 403 is a permission error", async () => {
+  sandbox.faults.add({ service: 'github', pathPattern: '^/github/repos/', status: 403, secondaryRateLimit: true, retryAfterSeconds: 1, count: 1 });
   const res = await call(sandbox, 'GET', '/github/repos/contoso/payments-api');
   assert.equal(res.status, 403);
   assert.equal(res.headers.get('retry-after'), '1');
   assert.match(res.json.message, /^You have exceeded a secondary rate limit/);
   assert.ok(res.json.documentation_url);
+  sandbox.faults.add({ service: 'github', pathPattern: '^/github/repos/', status: 429, count: 1 });
+  assert.match((await call(sandbox, 'GET', '/github/repos/contoso/payments-api')).json.message, /secondary rate limit/);
+  sandbox.faults.add({ service: 'github', pathPattern: '^/github/repos/', status: 403, count: 1 });
+  const denied = await call(sandbox, 'GET', '/github/repos/contoso/payments-api');
+  assert.equal(denied.status, 403);
+  assert.equal(denied.json.message, 'Resource not accessible by integration');
 });
 
 test('faults: invalid rules are 400 naming each field, nothing is added; DELETE clears', async () => {
