@@ -23,7 +23,7 @@ export interface ActionHarness {
 
 /** Fast client retries: sandbox faults use Retry-After 0–1 s, and GitHub write pacing is off. */
 export const TEST_RETRY_SETTINGS = {
-  SOAR_RETRY_MAX_RETRIES: '4',
+  SOAR_RETRY_MAX_RETRIES: '6',
   SOAR_RETRY_DELAY_MS: '10',
   SOAR_RETRY_MAX_DELAY_MS: '2000',
   SOAR_GITHUB_WRITE_INTERVAL_MS: '0',
