@@ -70,9 +70,15 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
   const delivery: Delivery = { deliveryId: randomUUID(), receivedAtUtc: new Date().toISOString(), source: 'webhook' };
   const routing = matchPlaybooks(incident, catalogue);
   const client = df.getClient(context);
-  const runs = await startRuns(client, incident, routing.matches, delivery);
-  const eventUniqueId = eventUniqueIdOf(body);
-  await recordDelivery(client, ledgerRecord(incident, delivery, runs, { eventUniqueId, reason: routing.reason }));
+  let runs;
+  try {
+    runs = await startRuns(client, incident, routing.matches, delivery);
+    await recordDelivery(client, ledgerRecord(incident, delivery, runs, { eventUniqueId: eventUniqueIdOf(body), reason: routing.reason }));
+  } catch (err) {
+    // The relay retries 5xx; a retry is safe because run ids are derived from the incident.
+    context.error(`Delivery ${delivery.deliveryId}: starting runs failed: ${(err as Error).message}`);
+    return error(503, 'runs_not_started', 'The durable runtime did not accept the runs; retry the delivery.');
+  }
   context.log(
     `Delivery ${delivery.deliveryId}: incident ${incident.number ?? incident.name} (${incident.eventType}) → ` +
       (runs.length === 0 ? 'no playbook' : runs.map((r) => `${r.instanceId}${r.duplicate ? ' (duplicate)' : ''}`).join(', ')),

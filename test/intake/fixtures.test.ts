@@ -81,7 +81,7 @@ test('an incident nothing matches answers 200 with the reason and starts nothing
 test('GET /api/playbooks lists the catalogue with effective triggers', async () => {
   const res = await h.get('/api/playbooks');
   assert.equal(res.status, 200);
-  assert.equal(res.json.playbooks.length, 9);
+  assert.equal(res.json.playbooks.length, 10);
   assert.deepEqual(res.json.playbooks[5], {
     name: 'notify-soc',
     title: 'Test playbook notify-soc',
@@ -91,4 +91,41 @@ test('GET /api/playbooks lists the catalogue with effective triggers', async () 
   });
   const anonymous = await fetch(`${h.host.url}/api/playbooks`);
   assert.equal(anonymous.status, 401);
+});
+
+test('Update events route to update playbooks; each distinct update is its own run', async () => {
+  const body = fixture('repo-deleted-azdo');
+  body.objectEventType = 'Update';
+  body.object.properties.status = 'Closed';
+  body.object.properties.classification = 'TruePositive';
+  const first = await h.post(body);
+  assert.equal(first.status, 202);
+  assert.deepEqual(
+    first.json.runs.map((r: any) => [r.playbook, r.instanceId, r.duplicate]),
+    [['closed-watcher', 'closed-watcher-inc-repo-deleted-azdo-update-20261120T080002Z', false]],
+  );
+  assert.equal((await h.post(body)).json.runs[0].duplicate, true);
+  body.object.properties.lastModifiedTimeUtc = '2026-11-20T09:30:00Z';
+  const later = await h.post(body);
+  assert.deepEqual(
+    later.json.runs.map((r: any) => [r.instanceId, r.duplicate]),
+    [['closed-watcher-inc-repo-deleted-azdo-update-20261120T093000Z', false]],
+  );
+});
+
+test('when the durable runtime refuses a run: 503, nothing recorded, and the delivery can be retried', async () => {
+  const body = fixture('repo-deleted-azdo');
+  body.object.id = body.object.id.replace('inc-repo-deleted-azdo', 'inc-broken');
+  body.object.name = 'inc-broken';
+  body.object.properties.alerts = [];
+  body.object.properties.relatedAnalyticRuleIds = [];
+  body.object.properties.labels = [{ labelName: 'broken-wiring', labelType: 'User' }];
+  const before = await h.instances();
+  const res = await h.post(body);
+  assert.equal(res.status, 503);
+  assert.deepEqual(res.json, {
+    error: { code: 'runs_not_started', message: 'The durable runtime did not accept the runs; retry the delivery.' },
+  });
+  assert.deepEqual(await h.instances(), before);
+  assert.ok(h.host.logger.lines.some((l) => l.includes('starting runs failed')));
 });

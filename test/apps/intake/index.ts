@@ -32,6 +32,8 @@ export const testCatalogue: PlaybookEntry[] = triggers.map(([name, trigger]) => 
   trigger,
   orchestrationName: 'intakeTestPlaybook',
 }));
+// Wired to an orchestration that does not exist: the durable runtime refuses to start it.
+testCatalogue.push({ name: 'broken-wiring', title: 'Misconfigured', version: '1.0.0', trigger: { labels: ['broken-wiring'] }, orchestrationName: 'noSuchOrchestration' });
 
 // One orchestration serves every test playbook: it echoes what a playbook would rely on.
 df.app.orchestration('intakeTestPlaybook', function* (context: OrchestrationContext) {
