@@ -4,8 +4,7 @@ import type { Task } from 'durable-functions';
 import { z } from 'zod';
 import type { Action, PlannedEffect } from '../actions/action.js';
 import type { SafeHtml } from '../actions/html.js';
-import type { Classification, ClassificationReason } from '../actions/sentinel/incident.js';
-import type { Incident } from '../incident/model.js';
+import type { Classification, Incident } from '../incident/model.js';
 import type { PlaybookEntry, PlaybookTrigger } from '../routing/trigger.js';
 
 /** A piece of orchestration code: delegate to it with `yield*` and get a typed result. */
@@ -20,7 +19,7 @@ export type ReasonFor<C extends Classification> = C extends 'TruePositive'
   : C extends 'BenignPositive'
     ? 'SuspiciousButExpected'
     : C extends 'FalsePositive'
-      ? Extract<ClassificationReason, 'IncorrectAlertLogic' | 'InaccurateData'>
+      ? 'IncorrectAlertLogic' | 'InaccurateData'
       : undefined;
 
 /** Whose owners `emailOwners` writes to. */

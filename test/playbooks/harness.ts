@@ -46,13 +46,14 @@ export class PlaybookHarness {
     readonly clock: VirtualClock,
   ) {}
 
-  /** One per test file: the app's modules load once per process. */
-  static async start(): Promise<PlaybookHarness> {
+  /** One per test file: the app's modules load once per process. `main`: another entry than the real app's. */
+  static async start(options: { main?: string } = {}): Promise<PlaybookHarness> {
     const caFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'soar-playbooks-')), 'sandbox-ca.pem');
     const sandbox = await startSandbox({ caFile });
     const clock = new VirtualClock(Date.now());
     const host = await startHost({
       appDir: repoRoot,
+      ...(options.main ? { main: options.main } : {}),
       port: 0,
       clock,
       settings: { ...sandbox.appSettings, ...TEST_SETTINGS },
