@@ -68,8 +68,10 @@ export function runsTable(runs: readonly RunSummary[]): string[] {
 function plannedInput(result: unknown): string {
   if (typeof result !== 'object' || result === null) return '';
   const input = (result as { input?: unknown }).input;
-  if (input === undefined) return '';
-  const text = JSON.stringify(input);
+  if (typeof input !== 'object' || input === null) return '';
+  // The incident is the run's own; what else the action would get is the interesting part.
+  const { incidentId: _incidentId, ...rest } = input as Record<string, unknown>;
+  const text = JSON.stringify(rest);
   return `: ${text.length > 160 ? `${text.slice(0, 160)}…` : text}`;
 }
 

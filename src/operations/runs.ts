@@ -114,7 +114,7 @@ export function incidentRefOf(input: unknown): IncidentRef | undefined {
   if (!isRecord(parsed)) return undefined;
   const candidate = isRecord(parsed['incident']) ? parsed['incident'] : parsed;
   const id = candidate['id'];
-  if (typeof id !== 'string' || !id.includes('/providers/Microsoft.SecurityInsights/incidents/')) return undefined;
+  if (typeof id !== 'string' || !/\/providers\/Microsoft\.SecurityInsights\/incidents\/[^/]+$/i.test(id)) return undefined;
   const ref: IncidentRef = { id, name: typeof candidate['name'] === 'string' ? candidate['name'] : id.slice(id.lastIndexOf('/') + 1) };
   if (typeof candidate['number'] === 'number') ref.number = candidate['number'];
   if (typeof candidate['title'] === 'string') ref.title = candidate['title'];

@@ -24,7 +24,7 @@ interface CatalogueEntry {
   name: string;
   title?: string;
   version?: string;
-  enabled?: boolean;
+  trigger?: { enabled?: boolean };
 }
 
 export async function playbooksCommand(args: ParsedArgs, io: Io): Promise<number> {
@@ -36,7 +36,7 @@ export async function playbooksCommand(args: ParsedArgs, io: Io): Promise<number
   }
   const list = Array.isArray(body) ? body : ((body as { playbooks?: unknown }).playbooks as unknown[] | undefined) ?? [];
   for (const p of list as CatalogueEntry[]) {
-    io.out(`${p.name}${p.version ? `@${p.version}` : ''}${p.enabled === false ? ' (disabled)' : ''}${p.title ? `  ${p.title}` : ''}`);
+    io.out(`${p.name}${p.version ? `@${p.version}` : ''}${p.trigger?.enabled === false ? ' (disabled)' : ''}${p.title ? `  ${p.title}` : ''}`);
   }
   if (list.length === 0) io.out('No playbooks.');
   return 0;

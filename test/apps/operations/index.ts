@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import '../../../functions/actions.js';
 import { allActions, html } from '../../../src/actions/index.js';
+import { registerPlaybookList } from '../../../src/routing/catalogueApi.js';
 import { registerOperations } from '../../../src/operations/api.js';
 import { appOperations } from '../../../src/operations/integrations.js';
 import { definePlaybook } from '../../../src/sdk/playbook.js';
@@ -40,4 +41,5 @@ export const approvalPlaybook = definePlaybook({
 
 const playbooks = [labelPlaybook, approvalPlaybook];
 registerPlaybooks(playbooks);
+registerPlaybookList({ catalogue: playbooks });
 registerOperations(appOperations(playbooks, [...allActions, readSettings, requestApproval]));

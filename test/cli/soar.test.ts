@@ -1,0 +1,115 @@
+// The soar CLI run as a child process against the local host with the sandbox, as a user would.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import type { RunDetail, RunPage } from '../../src/operations/runs.js';
+import { fixtures, startEnv, type Env } from '../operations/harness.js';
+
+const soarJs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/soar.js');
+let env: Env;
+before(async () => {
+  env = await startEnv();
+});
+after(async () => {
+  await env?.close();
+});
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function soar(args: string[], extraEnv: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [soarJs, ...args],
+      { env: { ...process.env, SOAR_URL: env.host.url, SOAR_KEY: env.host.functionKey, ...extraEnv }, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+test('soar playbooks, run --wait with live steps, runs, show, export', async () => {
+  const playbooks = await soar(['playbooks']);
+  assert.equal(playbooks.code, 0, playbooks.stderr);
+  assert.match(playbooks.stdout, /^ops-label@1\.0\.0 {2}Label and comment$/m);
+
+  const run = await soar(['run', 'ops-label', '--incident', '106', '--wait', '--poll-ms', '50']);
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+  assert.match(run.stdout, /^Started ops-label-inc-branch-protection-removed-github-create$/m);
+  assert.match(run.stdout, /^ {2}✓ Update incident \(\d+(\.\d)? m?s\)$/m);
+  assert.match(run.stdout, /^ {2}✓ Add incident comment/m);
+  assert.match(run.stdout, /^Run Completed\.$/m);
+
+  const runs = await soar(['runs', '--incident', '106', '--json']);
+  assert.equal(runs.code, 0, runs.stderr);
+  const page = JSON.parse(runs.stdout) as RunPage;
+  assert.deepEqual(page.runs.map((r) => [r.instanceId, r.status]), [['ops-label-inc-branch-protection-removed-github-create', 'Completed']]);
+  const table = await soar(['runs', '--status', 'Completed', '--playbook', 'ops-label']);
+  assert.match(table.stdout, /^STARTED +STATUS +PLAYBOOK +INCIDENT +RUN$/m);
+  assert.match(table.stdout, /Completed +ops-label +#106 +ops-label-inc-branch-protection-removed-github-create/);
+
+  const show = await soar(['show', 'ops-label-inc-branch-protection-removed-github-create']);
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, /^ops-label · ops-label-inc-branch-protection-removed-github-create · Completed · incident #106 /m);
+  assert.match(show.stdout, /✓ Read playbook settings/);
+
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'soar-export-')), 'run.json');
+  const exported = await soar(['export', 'ops-label-inc-branch-protection-removed-github-create', '--out', out]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const history = JSON.parse(readFileSync(out, 'utf8')) as { format: string; historyEvents: { EventType: string; FunctionName?: string }[] };
+  assert.equal(history.format, 'soar-run-history/1');
+  assert.ok(history.historyEvents.some((e) => e.EventType === 'TaskCompleted' && e.FunctionName === 'sentinel-updateIncident'));
+});
+
+test('soar run --dry-run on a fixture incident file shows the plan and changes nothing', async () => {
+  const before = JSON.stringify(env.sandbox.world().sentinel.incidents.find((i) => i.name === 'inc-repo-deleted-github')!.properties.labels);
+  const result = await soar(['run', 'ops-label', '--incident', path.join(fixtures, 'repo-deleted-github.json'), '--dry-run', '--poll-ms', '50']);
+  assert.equal(result.code, 0, result.stderr + result.stdout);
+  assert.match(result.stdout, /\(dry run\)/);
+  assert.match(result.stdout, /^Plan \(nothing was changed; these actions would run\):$/m);
+  assert.match(result.stdout, /^ {2}1\. Update incident: \{"labelsToAdd":\["triaged-by-soar"\]/m);
+  assert.match(result.stdout, /^ {2}◇ Update incident \(\d+ m?s\) \[planned\]$/m);
+  assert.equal(JSON.stringify(env.sandbox.world().sentinel.incidents.find((i) => i.name === 'inc-repo-deleted-github')!.properties.labels), before);
+});
+
+test('soar approve and cancel act on running runs; errors and usage have their exit codes', async () => {
+  const started = await soar(['run', 'ops-approval', '--incident', '107', '--json']);
+  assert.equal(started.code, 0, started.stderr);
+  const id = (JSON.parse(started.stdout) as { instanceId: string }).instanceId;
+  for (let i = 0; i < 200; i++) {
+    const run = (await env.api<RunDetail>('GET', `/api/runs/${id}`)).body;
+    if ((run.customStatus as { approval?: { status: string } } | undefined)?.approval?.status === 'pending') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const approved = await soar(['approve', id, '--approver', 'carol@contoso.com']);
+  assert.equal(approved.code, 0, approved.stderr);
+  assert.equal(approved.stdout.trim(), `Approved ${id} as carol@contoso.com.`);
+
+  const second = JSON.parse((await soar(['run', 'ops-approval', '--incident', '108', '--json'])).stdout) as { instanceId: string };
+  const cancelled = await soar(['cancel', second.instanceId, '--reason', 'testing']);
+  assert.equal(cancelled.code, 0, cancelled.stderr);
+
+  const missing = await soar(['show', 'no-such-run']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /HTTP 404 run_not_found: No run with id 'no-such-run'\./);
+  const wrongKey = await soar(['runs'], { SOAR_KEY: 'wrong' });
+  assert.equal(wrongKey.code, 1);
+  assert.match(wrongKey.stderr, /function key is missing or wrong/);
+  const unknownPlaybook = await soar(['run', 'nope', '--incident', '101']);
+  assert.equal(unknownPlaybook.code, 1);
+  assert.match(unknownPlaybook.stderr, /playbook_not_found/);
+  assert.equal((await soar(['run', 'ops-label'])).code, 2);
+  assert.equal((await soar(['show'])).code, 2);
+  assert.equal((await soar(['frobnicate'])).code, 2);
+  assert.equal((await soar(['runs', '--bogus'])).code, 2);
+  const unreachable = await soar(['playbooks'], { SOAR_URL: 'http://127.0.0.1:9' });
+  assert.equal(unreachable.code, 1);
+  assert.match(unreachable.stderr, /Cannot reach http:\/\/127\.0\.0\.1:9/);
+});
