@@ -160,7 +160,15 @@ describe('github', () => {
   });
 
   test('a secondary rate limit is waited out for its Retry-After, then the call succeeds', async () => {
-    h.sandbox.faults.add({ service: 'github', method: 'PATCH', pathPattern: '/repos/contoso/infra$', status: 403, retryAfterSeconds: 1, count: 1 });
+    h.sandbox.faults.add({
+      service: 'github',
+      method: 'PATCH',
+      pathPattern: '/repos/contoso/infra$',
+      status: 403,
+      secondaryRateLimit: true,
+      retryAfterSeconds: 1,
+      count: 1,
+    });
     const started = Date.now();
     await h.run(github.archiveRepository, { owner: 'contoso', repo: 'infra' });
     assert.ok(Date.now() - started >= 1000, 'waited the Retry-After second');
