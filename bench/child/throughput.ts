@@ -24,12 +24,17 @@ interface RunResult {
   instances: number;
   steps: number;
   totalMs: number;
+  /** CPU time of this process over the run (user + system): less sensitive than wall time to a busy machine. */
+  cpuMs: number;
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
 }
 
+let cpuAtStart = process.cpuUsage();
+
 function summarize(starts: Map<string, number>, ends: Map<string, number>): RunResult {
+  const cpu = process.cpuUsage(cpuAtStart);
   const latencies = [...starts].map(([id, start]) => {
     const end = ends.get(id);
     if (end === undefined) throw new Error(`instance ${id} did not complete`);
@@ -40,7 +45,8 @@ function summarize(starts: Map<string, number>, ends: Map<string, number>): RunR
   const last = Math.max(...ends.values());
   const totalMs = last - first;
   const pick = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { instances, steps, totalMs, perSecond: (instances * 1000) / totalMs, p50Ms: pick(0.5), p99Ms: pick(0.99) };
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { instances, steps, totalMs, cpuMs, perSecond: (instances * 1000) / totalMs, p50Ms: pick(0.5), p99Ms: pick(0.99) };
 }
 
 async function runHost(): Promise<RunResult> {
@@ -64,6 +70,7 @@ async function runHost(): Promise<RunResult> {
   });
   await runtime.start();
   const starts = new Map<string, number>();
+  cpuAtStart = process.cpuUsage();
   for (let i = 0; i < instances; i++) {
     const id = `bench-${i}`;
     starts.set(id, performance.now());
@@ -90,6 +97,7 @@ async function runDurableTaskJs(): Promise<RunResult> {
   } as unknown as Parameters<TestOrchestrationWorker['addNamedOrchestrator']>[1]);
   await worker.start();
   const starts = new Map<string, number>();
+  cpuAtStart = process.cpuUsage();
   const ends = new Map<string, number>();
   const waits: Promise<void>[] = [];
   for (let i = 0; i < instances; i++) {

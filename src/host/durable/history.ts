@@ -55,7 +55,19 @@ export interface HistoryEvent {
 }
 
 export function newEvent(type: EventTypeNumber, timestampMs: number, fields: Partial<HistoryEvent> = {}): HistoryEvent {
-  return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: new Date(timestampMs).toISOString(), ...fields };
+  return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: isoTimestamp(timestampMs), ...fields };
+}
+
+let lastTimestampMs = Number.NaN;
+let lastTimestampText = '';
+
+/** ISO text of a time; the last one is remembered, as an episode stamps many events with the same time. */
+export function isoTimestamp(ms: number): string {
+  if (ms !== lastTimestampMs) {
+    lastTimestampMs = ms;
+    lastTimestampText = new Date(ms).toISOString();
+  }
+  return lastTimestampText;
 }
 
 /** Action types of the out-of-proc protocol (durable-functions `ActionType`). */

@@ -101,6 +101,9 @@ export interface QueryResult {
   continuationToken?: string;
 }
 
+/** What an episode decided: the events to append and the work to queue. */
+type EpisodeOutcome = Partial<Omit<EpisodeCommit, 'instance' | 'eventTexts'>> & { events?: HistoryEvent[] };
+
 /** An episode's outcome, committed with the others of its batch. */
 interface PlannedCommit {
   commit: EpisodeCommit;
@@ -155,6 +158,7 @@ export class DurableRuntime {
     if (this.#started) return;
     this.#started = true;
     const store = this.#openStore();
+    this.#inbox.clear(); // requests may have queued messages before start(); the store has them all
     for (const message of store.allMessages()) this.#enqueue(message);
     // Activities still in the table never reported a result: they run (again), at least once.
     this.#activityQueue.push(...store.allActivities());
@@ -514,9 +518,9 @@ export class DurableRuntime {
       if (commit.replaceHistory) this.#histories.delete(instance.id);
       else {
         const live = this.#histories.get(instance.id);
-        if (live && commit.events.length > 0) {
-          live.events.push(...commit.events);
-          live.json.push(...commit.events.map((e) => JSON.stringify(e)));
+        if (live && commit.eventTexts.length > 0) {
+          live.json.push(...commit.eventTexts);
+          live.events.push(...commit.eventTexts.map((text) => JSON.parse(text) as HistoryEvent));
         }
       }
     }
@@ -656,7 +660,7 @@ export class DurableRuntime {
     }
 
     // Still running: record the new scheduling events and queue their work.
-    const commit: Partial<EpisodeCommit> = {
+    const commit: EpisodeOutcome = {
       consumedMessageIds: consumed,
       events: [...episodeEvents, ...replay.newEvents, newEvent(EventType.OrchestratorCompleted, now)],
       activities: [],
@@ -781,13 +785,13 @@ export class DurableRuntime {
   }
 
   /** Adds an episode's outcome to the batch; it takes effect when the batch commits. */
-  #commit(row: InstanceRow, status: RuntimeStatus, partial: Partial<Omit<EpisodeCommit, 'instance'>>): void {
+  #commit(row: InstanceRow, status: RuntimeStatus, partial: EpisodeOutcome): void {
     const instance: InstanceRow = { ...row, status, updatedAt: this.#o.clock.now() };
     this.#planned.push({
       from: row.status,
       commit: {
         instance,
-        events: (partial.events ?? []).map((e) => ({ ...e, IsPlayed: true })),
+        eventTexts: (partial.events ?? []).map((e) => JSON.stringify({ ...e, IsPlayed: true })),
         replaceHistory: partial.replaceHistory ?? false,
         consumedMessageIds: partial.consumedMessageIds ?? [],
         dropPendingWork: partial.dropPendingWork ?? false,

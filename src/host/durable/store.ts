@@ -75,8 +75,8 @@ export interface InstanceFilter {
 
 export interface EpisodeCommit {
   instance: InstanceRow;
-  /** Events to append, or with `replaceHistory` the whole new history. */
-  events: HistoryEvent[];
+  /** Events to append (as JSON texts), or with `replaceHistory` the whole new history. */
+  eventTexts: string[];
   replaceHistory: boolean;
   consumedMessageIds: number[];
   /** Drop every other message and activity of this instance (terminate, completion, continue-as-new). */
@@ -137,11 +137,11 @@ export class DurableStore {
         instance_id TEXT NOT NULL, seq INTEGER NOT NULL, events TEXT NOT NULL, PRIMARY KEY (instance_id, seq)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS messages (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT,
+        id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, execution_id TEXT,
         visible_at INTEGER NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS messages_by_instance ON messages (instance_id, id);
       CREATE TABLE IF NOT EXISTS activities (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
+        id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
         task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS activities_by_instance ON activities (instance_id);
     `);
@@ -158,18 +158,16 @@ export class DurableStore {
           parent_execution_id = excluded.parent_execution_id, parent_task_id = excluded.parent_task_id`),
       deleteInstance: p('DELETE FROM instances WHERE id = ?'),
       history: p('SELECT events FROM history WHERE instance_id = ? ORDER BY seq'),
-      nextHistorySeq: p('SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM history WHERE instance_id = ?'),
-      appendHistory: p('INSERT INTO history (instance_id, seq, events) VALUES (?, ?, ?)'),
+      appendHistory: p(`INSERT INTO history (instance_id, seq, events)
+        SELECT ?1, COALESCE(MAX(seq) + 1, 0), ?2 FROM history WHERE instance_id = ?1`),
+      updateInstance: p(`UPDATE instances SET execution_id = ?, status = ?, input = ?, output = ?, custom_status = ?,
+        updated_at = ? WHERE id = ?`),
       deleteHistory: p('DELETE FROM history WHERE instance_id = ?'),
       dueMessages: p('SELECT * FROM messages WHERE instance_id = ? AND visible_at <= ? ORDER BY id'),
-      insertMessage: p(
-        'INSERT INTO messages (instance_id, execution_id, visible_at, kind, body) VALUES (?, ?, ?, ?, ?) RETURNING id',
-      ),
+      insertMessage: p('INSERT INTO messages (instance_id, execution_id, visible_at, kind, body) VALUES (?, ?, ?, ?, ?)'),
       deleteMessage: p('DELETE FROM messages WHERE id = ?'),
       deleteMessages: p('DELETE FROM messages WHERE instance_id = ?'),
-      insertActivity: p(
-        'INSERT INTO activities (instance_id, execution_id, task_id, name, input) VALUES (?, ?, ?, ?, ?) RETURNING id',
-      ),
+      insertActivity: p('INSERT INTO activities (instance_id, execution_id, task_id, name, input) VALUES (?, ?, ?, ?, ?)'),
       deleteActivity: p('DELETE FROM activities WHERE id = ?'),
       deleteActivities: p('DELETE FROM activities WHERE instance_id = ?'),
       allActivities: p('SELECT * FROM activities ORDER BY id'),
@@ -264,17 +262,15 @@ export class DurableStore {
   #commitEpisode(commit: EpisodeCommit): CommitResult {
     const id = commit.instance.id;
     if (commit.replaceHistory) this.#s.deleteHistory!.run(id);
-    if (commit.events.length > 0) {
-      const seq = Number((this.#s.nextHistorySeq!.get(id) as { n: number }).n);
-      this.#s.appendHistory!.run(id, seq, JSON.stringify(commit.events));
-    }
+    if (commit.eventTexts.length > 0) this.#s.appendHistory!.run(id, `[${commit.eventTexts.join(',')}]`);
     if (commit.dropPendingWork) {
       this.#s.deleteMessages!.run(id);
       this.#s.deleteActivities!.run(id);
     } else {
       for (const messageId of commit.consumedMessageIds) this.#s.deleteMessage!.run(messageId);
     }
-    this.#writeInstance(commit.instance);
+    const i = commit.instance;
+    this.#s.updateInstance!.run(i.executionId, i.status, i.input, i.output, i.customStatus, i.updatedAt, i.id);
     const result: CommitResult = { messages: [], activities: [], createdChildren: [] };
     for (const child of commit.children) {
       const existing = this.getInstance(child.instance.id);
@@ -288,8 +284,8 @@ export class DurableStore {
     }
     for (const message of commit.messages) result.messages.push(this.#insertMessage(message));
     for (const a of commit.activities) {
-      const row = this.#s.insertActivity!.get(a.instanceId, a.executionId, a.taskId, a.name, a.input) as { id: number };
-      result.activities.push({ ...a, id: Number(row.id) });
+      const { lastInsertRowid } = this.#s.insertActivity!.run(a.instanceId, a.executionId, a.taskId, a.name, a.input);
+      result.activities.push({ ...a, id: Number(lastInsertRowid) });
     }
     return result;
   }
@@ -360,8 +356,8 @@ export class DurableStore {
   }
 
   #insertMessage(m: NewMessage): MessageRow {
-    const row = this.#s.insertMessage!.get(m.instanceId, m.executionId, m.visibleAt, m.kind, m.body) as { id: number };
-    return { ...m, id: Number(row.id) };
+    const { lastInsertRowid } = this.#s.insertMessage!.run(m.instanceId, m.executionId, m.visibleAt, m.kind, m.body);
+    return { ...m, id: Number(lastInsertRowid) };
   }
 }
 
