@@ -5,6 +5,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { clean, normaliseIncident, IncidentValidationError } from '../incident/normalise.js';
 import { parseUntrustedJson, UntrustedJsonError, type JsonValue } from '../incident/untrustedJson.js';
+import type { Incident } from '../incident/model.js';
 import type { FieldError } from '../incident/schema.js';
 import { ledgerRecord, queryLedger, recordDelivery, registerLedgerOrchestration } from './ledger.js';
 import { matchPlaybooks } from './match.js';
@@ -67,6 +68,9 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
     throw err;
   }
 
+  const foreign = foreignWorkspace(incident, body);
+  if (foreign) return error(400, 'invalid_incident', 'The incident belongs to another Sentinel workspace.', [foreign]);
+
   const delivery: Delivery = { deliveryId: randomUUID(), receivedAtUtc: new Date().toISOString(), source: 'webhook' };
   const routing = matchPlaybooks(incident, catalogue);
   const client = df.getClient(context);
@@ -104,6 +108,24 @@ async function listDeliveries(request: HttpRequest, context: InvocationContext):
     ...(sinceDate ? { since: sinceDate } : {}),
   });
   return { status: 200, jsonBody: { records } };
+}
+
+/**
+ * When the app is configured for one workspace (SENTINEL_SUBSCRIPTION_ID, SENTINEL_RESOURCE_GROUP,
+ * SENTINEL_WORKSPACE_NAME, as the Sentinel actions use), an incident of any other workspace is refused:
+ * playbooks would otherwise act on resources the sender chose.
+ */
+function foreignWorkspace(incident: Incident, body: JsonValue): FieldError | undefined {
+  const expected = [process.env.SENTINEL_SUBSCRIPTION_ID, process.env.SENTINEL_RESOURCE_GROUP, process.env.SENTINEL_WORKSPACE_NAME];
+  if (expected.some((v) => !v)) return undefined;
+  const actual = [incident.workspace.subscriptionId, incident.workspace.resourceGroup, incident.workspace.workspaceName];
+  if (actual.every((v, i) => v.toLowerCase() === expected[i]!.toLowerCase())) return undefined;
+  const isRelayBody = body !== null && typeof body === 'object' && !Array.isArray(body) && 'object' in body;
+  return {
+    path: isRelayBody ? 'object.id' : 'id',
+    expected: `an incident of workspace ${expected.join('/')}`,
+    received: `an incident of workspace ${actual.join('/')}`,
+  };
 }
 
 /** application/json or any +json type, with or without parameters. */

@@ -11,7 +11,10 @@ import { fixture, IntakeHarness } from './harness.js';
 let h: IntakeHarness;
 const prototypeKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 before(async () => {
-  h = await IntakeHarness.start();
+  // Configured for the universe's workspace, as a deployment is: incidents of other workspaces are refused.
+  h = await IntakeHarness.start({
+    settings: { SENTINEL_SUBSCRIPTION_ID: '00000000-0000-4000-8000-000000000001', SENTINEL_RESOURCE_GROUP: 'soc-rg', SENTINEL_WORKSPACE_NAME: 'soc-workspace' },
+  });
 });
 after(async () => {
   await h.close();
@@ -117,6 +120,24 @@ const cases: Case[] = [
     status: 400,
     code: 'invalid_incident',
     paths: ['object.id'],
+  },
+  {
+    name: 'incident of another workspace (consistent relay body)',
+    send: () => {
+      const text = JSON.stringify(relay()).replaceAll('soc-workspace', 'other-workspace');
+      return h.post(text);
+    },
+    status: 400,
+    code: 'invalid_incident',
+    message: 'The incident belongs to another Sentinel workspace.',
+    paths: ['object.id'],
+  },
+  {
+    name: 'bare ARM incident of another subscription',
+    send: () => h.post(JSON.stringify(relay().object).replaceAll('00000000-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000001')),
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['id'],
   },
   { name: 'name that is not the id', send: () => h.post({ ...relay(), object: { ...relay().object, name: 'inc-other' } }), status: 400, code: 'invalid_incident', paths: ['object.name'] },
   {
