@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { fixture, PlaybookHarness, type Json } from './harness.js';
+
+let h: PlaybookHarness;
+before(async () => {
+  h = await PlaybookHarness.start();
+});
+after(async () => {
+  await h.close();
+});
+beforeEach(async () => {
+  await h.reset();
+});
+afterEach(() => {
+  delete process.env.PLAYBOOK_BRANCH_POLICY_DISABLED_LOCK_BRANCH;
+});
+
+const AZDO = 'inc-branch-policy-disabled-azdo';
+const GITHUB = 'inc-branch-protection-removed-github';
+
+function runOf(json: Json): string {
+  const run = (json.runs as { playbook: string; instanceId: string }[]).find((r) => r.playbook === 'branch-policy-disabled');
+  assert.ok(run, `intake started no branch-policy-disabled run: ${JSON.stringify(json)}`);
+  return run.instanceId;
+}
+
+/** Posts the incident and drives its run to the end. */
+async function handle(body: Json): Promise<{ runtimeStatus: string; output: unknown }> {
+  const posted = await h.postIncident(body);
+  assert.equal(posted.status, 202, JSON.stringify(posted.json));
+  return h.settle(runOf(posted.json));
+}
+
+/** The fixture with its alert's custom details changed. */
+function withDetails(name: string, edit: (details: Record<string, string[]>) => void): Json {
+  const body = fixture(name);
+  const alert = body.object.properties.alerts[0].properties.additionalData;
+  const details = JSON.parse(alert['Custom Details']) as Record<string, string[]>;
+  edit(details);
+  alert['Custom Details'] = JSON.stringify(details);
+  return body;
+}
+
+function org() {
+  return h.world().azdo.organizations[0]!;
+}
+
+function paymentsApi() {
+  const repo = h.world().github.repos.find((r) => r.owner === 'contoso' && r.name === 'payments-api');
+  assert.ok(repo);
+  return repo;
+}
+
+test('Azure DevOps: the policy is enabled again with its settings, the administrators are told (title escaped), the incident stays Active', async () => {
+  const before = structuredClone(org().policyConfigurations.find((p) => p.id === 12)!);
+  assert.equal(before.isEnabled, false);
+  const body = fixture('branch-policy-disabled-azdo');
+  body.object.properties.title = 'Policy <b>off</b> <script>x</script>';
+  const status = await handle(body);
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+
+  const policy = org().policyConfigurations.find((p) => p.id === 12)!;
+  assert.equal(policy.isEnabled, true);
+  assert.deepEqual(policy.settings, before.settings, 'the minimum-approvers settings are kept');
+  assert.equal(policy.isBlocking, true);
+  const main = org().repositories.find((r) => r.name === 'payments-api')!.refs.find((r) => r.name === 'refs/heads/main')!;
+  assert.equal(main.isLocked, false, 'the branch is not locked by default');
+
+  const mails = h.outbox();
+  assert.deepEqual(mails.map((m) => m.to.map((t) => t.address)), [['carol@contoso.com']]);
+  assert.ok(mails[0]!.html?.includes('Policy &lt;b&gt;off&lt;/b&gt; &lt;script&gt;x&lt;/script&gt;'), mails[0]!.html);
+  assert.ok(!mails[0]!.html?.includes('<script>'));
+  assert.match(mails[0]!.plainText ?? '', /Re-enabled policy configuration 12/);
+
+  const incident = h.incident(AZDO);
+  assert.equal(incident.properties.status, 'Active');
+  assert.deepEqual(incident.properties.labels.map((l) => l.labelName), ['soar:branch-policy-disabled']);
+  const comments = h.comments(AZDO);
+  assert.equal(comments.length, 2, comments.join('\n'));
+  assert.match(comments[1]!, /Re-enable branch policy \(azdo\.enablePolicy\)<\/td><td>Succeeded/);
+});
+
+test('Azure DevOps with PLAYBOOK_BRANCH_POLICY_DISABLED_LOCK_BRANCH=true: the branch is also locked until review', async () => {
+  process.env.PLAYBOOK_BRANCH_POLICY_DISABLED_LOCK_BRANCH = 'true';
+  const status = await handle(fixture('branch-policy-disabled-azdo'));
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  const main = org().repositories.find((r) => r.name === 'payments-api')!.refs.find((r) => r.name === 'refs/heads/main')!;
+  assert.equal(main.isLocked, true);
+  assert.equal(org().policyConfigurations.find((p) => p.id === 12)!.isEnabled, true);
+  assert.match(h.outbox()[0]!.plainText ?? '', /Locked refs\/heads\/main of payments-api until an owner unlocks it/);
+});
+
+test('Azure DevOps without the PolicyId detail: nothing is guessed, the comment says what could not be done, the owners are still told', async () => {
+  const status = await handle(withDetails('branch-policy-disabled-azdo', (d) => delete d.PolicyId));
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.equal(org().policyConfigurations.find((p) => p.id === 12)!.isEnabled, false);
+  const comments = h.comments(AZDO);
+  assert.ok(comments.some((c) => c.includes('the incident does not name the policy configuration (custom detail PolicyId)')), comments.join('\n'));
+  assert.equal(h.outbox().length, 1);
+  assert.equal(h.incident(AZDO).properties.status, 'Active');
+});
+
+test('GitHub: a ruleset re-protects the branch, a task asks to restore the reviews, admins and CODEOWNERS are told', async () => {
+  paymentsApi().branches.find((b) => b.name === 'main')!.protection = null; // what the audit event says happened
+  const status = await handle(fixture('branch-protection-removed-github'));
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+
+  const rulesets = paymentsApi().rulesets;
+  assert.equal(rulesets.length, 1);
+  assert.equal(rulesets[0]!.name, 'soar-branch-protection');
+  assert.equal(rulesets[0]!.enforcement, 'active');
+  assert.deepEqual(rulesets[0]!.conditions?.refName.include, ['refs/heads/main']);
+  assert.deepEqual(rulesets[0]!.rules.map((r) => r.type).sort(), ['deletion', 'non_fast_forward']);
+  assert.equal(paymentsApi().branches.find((b) => b.name === 'main')!.protection, null, 'not locked by default');
+
+  const incident = h.incident(GITHUB);
+  assert.deepEqual(incident.tasks.map((t) => (t.properties as { title: string }).title), ['Restore the branch protection of main in contoso/payments-api']);
+  assert.equal(incident.properties.status, 'Active');
+  assert.deepEqual(h.outbox().map((m) => m.to.map((t) => t.address).sort()), [['alice@contoso.com', 'carol@contoso.com', 'dave@contoso.com']]);
+});
+
+test('GitHub with the lock setting: the branch is locked too; a second delivery of the same incident starts nothing new', async () => {
+  process.env.PLAYBOOK_BRANCH_POLICY_DISABLED_LOCK_BRANCH = 'true';
+  const status = await handle(fixture('branch-protection-removed-github'));
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.equal(paymentsApi().branches.find((b) => b.name === 'main')!.protection!.lockBranch, true);
+  const again = await h.postIncident(fixture('branch-protection-removed-github'));
+  assert.equal(again.json.runs[0].duplicate, true, JSON.stringify(again.json));
+  await h.idle(runOf(again.json));
+  assert.equal(paymentsApi().rulesets.length, 1);
+  assert.equal(h.outbox().length, 1);
+});
