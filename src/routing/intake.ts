@@ -54,17 +54,22 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.byteLength > MAX_BODY_BYTES) return tooLarge();
 
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return error(400, 'invalid_json', 'Body is not valid UTF-8.');
+  }
   let incident;
   let body: JsonValue;
   try {
-    body = parseUntrustedJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    body = parseUntrustedJson(text);
     incident = normaliseIncident(body);
   } catch (err) {
     if (err instanceof IncidentValidationError) {
       return error(400, 'invalid_incident', 'The body is not a valid Sentinel incident.', err.details);
     }
     if (err instanceof UntrustedJsonError) return error(400, 'invalid_json', err.message);
-    if (err instanceof TypeError) return error(400, 'invalid_json', 'Body is not valid UTF-8.');
     throw err;
   }
 
