@@ -113,3 +113,17 @@ test('soar approve and cancel act on running runs; errors and usage have their e
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, /Cannot reach http:\/\/127\.0\.0\.1:9/);
 });
+
+test('soar replay: an exported run replays against its code and fails, naming the step, against an incompatible edit', async () => {
+  const started = await env.api<{ instanceId: string }>('POST', '/api/playbooks/ops-label/runs', { incidentNumber: 109 });
+  await env.finished(started.body.instanceId);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'soar-replay-')), 'run.json');
+  assert.equal((await soar(['export', started.body.instanceId, '--out', file])).code, 0);
+  const apps = path.resolve(path.dirname(soarJs), '../../test/apps');
+  const same = await soar(['replay', file, '--app', path.join(apps, 'operations'), '--main', 'index.js']);
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+  assert.match(same.stdout, /^✓ ops-label-inc-new-country-azdo-create \(playbook-ops-label\) replays against the current code/m);
+  const changed = await soar(['replay', file, '--app', path.join(apps, 'operations-changed'), '--main', 'index.js']);
+  assert.equal(changed.code, 1, changed.stdout + changed.stderr);
+  assert.match(changed.stdout, /does not replay: Non-deterministic workflow detected: at step \d+ .*sentinel-addComment.*sentinel-updateIncident/);
+});
