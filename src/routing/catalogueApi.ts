@@ -1,6 +1,17 @@
 // GET /api/playbooks: the catalogue as operators and `soar` see it, with each trigger's effective defaults.
 import { app } from '@azure/functions';
-import type { PlaybookEntry } from './trigger.js';
+import type { PlaybookEntry, PlaybookTrigger } from './trigger.js';
+
+export interface PlaybookDescription {
+  name: string;
+  title: string;
+  description?: string;
+  version: string;
+  orchestrationName: string;
+  trigger: PlaybookTrigger;
+  /** What the playbook's actions need granted, when the entry declares it. */
+  permissions?: readonly unknown[];
+}
 
 export function registerPlaybookList(options: { catalogue: readonly PlaybookEntry[] }): void {
   app.http('playbookList', {
@@ -11,10 +22,18 @@ export function registerPlaybookList(options: { catalogue: readonly PlaybookEntr
   });
 }
 
-/** The entry as JSON (entries may carry more than PlaybookEntry, e.g. permissions), defaults filled in. */
-export function describePlaybook(entry: PlaybookEntry): PlaybookEntry {
+/**
+ * The listed fields only: catalogue entries may carry more (the SDK's carry a settings schema and the
+ * orchestrator), which is not JSON to publish.
+ */
+export function describePlaybook(entry: PlaybookEntry & { description?: unknown; permissions?: unknown }): PlaybookDescription {
   return {
-    ...entry,
+    name: entry.name,
+    title: entry.title,
+    ...(typeof entry.description === 'string' ? { description: entry.description } : {}),
+    version: entry.version,
+    orchestrationName: entry.orchestrationName,
     trigger: { ...entry.trigger, eventTypes: entry.trigger.eventTypes ?? ['Create'], enabled: entry.trigger.enabled ?? true },
+    ...(Array.isArray(entry.permissions) ? { permissions: entry.permissions } : {}),
   };
 }

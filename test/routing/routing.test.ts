@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseIncident, parseUntrustedJson, normaliseIncident } from '../../src/incident/index.js';
+import { describePlaybook } from '../../src/routing/catalogueApi.js';
 import {
   compileTitlePattern,
   matchPlaybooks,
@@ -140,4 +141,23 @@ test('validateCatalogue: names, duplicates, required fields', () => {
     problems.map((p) => p.path),
     ['catalogue[1].name', 'catalogue[2].name', 'catalogue[3].orchestrationName'],
   );
+});
+
+test('the catalogue listing publishes plain fields only, with effective trigger defaults', () => {
+  const sdkLike = {
+    ...entry('repo', { analyticRuleIds: ['x'] }),
+    description: 'Restores it',
+    permissions: [{ api: 'AzureDevOps', name: 'vso.code_manage' }],
+    settings: { def: { type: 'object' } },
+    run: function* () {},
+  };
+  assert.deepEqual(describePlaybook(sdkLike), {
+    name: 'repo',
+    title: 'repo',
+    description: 'Restores it',
+    version: '1.0.0',
+    orchestrationName: 'repoOrchestration',
+    trigger: { analyticRuleIds: ['x'], eventTypes: ['Create'], enabled: true },
+    permissions: [{ api: 'AzureDevOps', name: 'vso.code_manage' }],
+  });
 });
