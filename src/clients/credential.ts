@@ -15,7 +15,11 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
 export class CachingCredential implements TokenCredential {
   private readonly tokens = new Map<string, Promise<AccessToken>>();
 
-  constructor(private readonly inner: TokenCredential) {}
+  /** The settings this credential was built from; clients holding it include this in their own cache keys. */
+  constructor(
+    private readonly inner: TokenCredential,
+    readonly key: string,
+  ) {}
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     const key = ([] as string[]).concat(scopes).join(' ');
@@ -50,9 +54,8 @@ export function azureCredential(): CachingCredential {
   const endpoint = requiredSetting('IDENTITY_ENDPOINT');
   requiredSetting('IDENTITY_HEADER');
   const clientId = optionalSetting('AZURE_CLIENT_ID');
-  return credentials(`${endpoint}|${clientId ?? ''}`, () =>
-    new CachingCredential(clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential()),
-  );
+  const key = `${endpoint}|${clientId ?? ''}`;
+  return credentials(key, () => new CachingCredential(clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential(), key));
 }
 
 /** A bearer token for one scope, e.g. 'https://graph.microsoft.com/.default'. */

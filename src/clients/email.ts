@@ -16,7 +16,7 @@ export function emailClient(): EmailClient {
   }
   const endpoint = baseUrlSetting('ACS_ENDPOINT');
   const credential = azureCredential();
-  return clients(`entra|${endpoint}`, () => new EmailClient(endpoint, credential, { retryOptions: azureRetryOptions() }));
+  return clients(`entra|${endpoint}|${credential.key}`, () => new EmailClient(endpoint, credential, { retryOptions: azureRetryOptions() }));
 }
 
 export function emailSenderAddress(): string {

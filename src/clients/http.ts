@@ -105,7 +105,8 @@ export async function callApi<T>(request: ApiRequest): Promise<ApiResponse<T>> {
       });
     } catch (error) {
       if (request.signal?.aborted) throw abortError(request.signal);
-      // Connection refused, reset or TLS failure: transient unless we are out of attempts.
+      // Connection refused, reset or TLS failure: transient unless we are out of attempts. Retrying a write is
+      // safe here because every action's writes are idempotent (derived ids, read-then-write).
       const reason = error instanceof Error ? `${error.message}${causeText(error)}` : String(error);
       if (attempt < settings.maxRetries) {
         await sleep(backoffMs(attempt, settings), request.signal);

@@ -54,7 +54,7 @@ const clients = clientCache<SecurityInsights>();
 export function sentinelClient(subscriptionId: string): SecurityInsights {
   const credential = azureCredential();
   const endpoint = armEndpoint();
-  return clients(`${endpoint}|${subscriptionId}`, () =>
+  return clients(`${endpoint}|${subscriptionId}|${credential.key}`, () =>
     new SecurityInsights(credential, subscriptionId, {
       endpoint,
       // Without this the scope would default to `${endpoint}/.default`, wrong for any non-Azure endpoint.

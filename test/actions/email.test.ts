@@ -56,6 +56,18 @@ describe('email.sendEmail', () => {
     assert.equal(h.sandbox.world().email.outbox.length, 0);
   });
 
+  test('without a connection string, the managed identity authenticates (ACS audience)', async () => {
+    const connectionString = process.env.ACS_CONNECTION_STRING;
+    delete process.env.ACS_CONNECTION_STRING;
+    try {
+      await h.run(email.sendEmail, input);
+    } finally {
+      process.env.ACS_CONNECTION_STRING = connectionString;
+    }
+    assert.equal(h.sandbox.world().email.outbox.length, 1);
+    assert.equal(h.sandbox.calls({ service: 'msi' }).length, 1, 'a token for the ACS audience was requested');
+  });
+
   test('different steps of one run send different e-mails', async () => {
     await h.run(email.sendEmail, input, { instanceId: 'run-1', stepKey: 'notify-owner' });
     await h.run(email.sendEmail, input, { instanceId: 'run-1', stepKey: 'notify-manager' });

@@ -39,6 +39,29 @@ describe('clients are built once per process', () => {
   });
 });
 
+describe('identity', () => {
+  test('a user-assigned identity (AZURE_CLIENT_ID) gets its own credential and token', async () => {
+    h.sandbox.reset();
+    process.env.AZURE_CLIENT_ID = 'f7000000-0000-4000-8000-000000000007';
+    try {
+      await h.run(sentinel.getIncident, { incidentId: INCIDENT });
+      await h.run(sentinel.getIncident, { incidentId: INCIDENT });
+    } finally {
+      delete process.env.AZURE_CLIENT_ID;
+    }
+    assert.equal(h.sandbox.calls({ service: 'msi' }).length, 1);
+  });
+
+  test('a dry run plans side effects and makes no call, but runs reads', async () => {
+    h.sandbox.reset();
+    const planned = await h.run(github.archiveRepository, repo, { dryRun: true });
+    assert.deepEqual(planned, { planned: true, action: 'github.archiveRepository', title: 'Archive repository', input: repo });
+    assert.equal(h.sandbox.calls({ service: 'github' }).length, 0);
+    const read = (await h.run(sentinel.getIncident, { incidentId: INCIDENT }, { dryRun: true })) as { name: string };
+    assert.equal(read.name, INCIDENT);
+  });
+});
+
 describe('faults', () => {
   beforeEach(() => h.sandbox.reset());
 

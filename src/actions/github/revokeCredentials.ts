@@ -27,6 +27,10 @@ export const revokeCredentials = defineAction({
       );
       if (data.secret && !secrets.includes(data.secret)) secrets.push(data.secret);
     }
+    if (secrets.length === 0) {
+      ctx.log('the alerts hold no secret (hidden or already purged); nothing to revoke');
+      return { revoked: 0, alertNumbers: input.alertNumbers };
+    }
     // Revoking a token twice is harmless: a replay just repeats the request.
     await callGitHub(() => githubAnonymousClient().rest.credentials.revoke({ credentials: secrets, request }));
     return { revoked: secrets.length, alertNumbers: input.alertNumbers };
