@@ -59,8 +59,21 @@ export async function replayFile(historyFile: string, options: ReplayOptions = {
   if (exported.format !== EXPORT_FORMAT || !Array.isArray(exported.historyEvents)) {
     throw new ReplayError(`${historyFile} is not a run history exported by soar export (format ${EXPORT_FORMAT}).`);
   }
-  const app = await loadApp(options.appDir ?? process.cwd(), options.main ? { main: options.main } : {});
-  return replayRun(app, exported);
+  return replayRun(await loadOnce(options.appDir ?? process.cwd(), options.main), exported);
+}
+
+// An app's modules register their functions once per process (imports are cached), so each app is
+// loaded once and its registrations reused by every replay.
+const loaded = new Map<string, Promise<LoadedApp>>();
+
+function loadOnce(appDir: string, main: string | undefined): Promise<LoadedApp> {
+  const key = `${path.resolve(appDir)}|${main ?? ''}`;
+  let app = loaded.get(key);
+  if (!app) {
+    app = loadApp(appDir, main ? { main } : {});
+    loaded.set(key, app);
+  }
+  return app;
 }
 
 export async function replayRun(app: LoadedApp, run: ExportedRun): Promise<ReplayReport> {
