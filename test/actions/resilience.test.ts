@@ -107,7 +107,7 @@ describe('faults', () => {
     h.sandbox.faults.add({ service: 'graph', pathPattern: '/revokeSignInSessions$', status: 403, body: 'Insufficient privileges to complete the operation.' });
     const started = Date.now();
     const error = await rejection(h.run(entra.revokeSignInSessions, { user: 'alice@contoso.com' }));
-    assert.ok(Date.now() - started < 1000, 'promptly');
+    assert.ok(Date.now() - started < 5000, 'promptly: no Retry-After or backoff wait');
     assert.ok(error instanceof RemoteApiError);
     assert.equal(error.message, 'Graph API 403 (remote code: Forbidden): Insufficient privileges to complete the operation.');
     assert.equal(error.retryable, false);
@@ -118,7 +118,7 @@ describe('faults', () => {
     h.sandbox.faults.add({ service: 'graph', pathPattern: '/users/', status: 429, retryAfterSeconds: 120 });
     const started = Date.now();
     const error = await rejection(h.run(entra.getUser, { user: 'alice@contoso.com' }));
-    assert.ok(Date.now() - started < 1000);
+    assert.ok(Date.now() - started < 5000, 'the 120 s Retry-After was not waited for');
     assert.ok(error instanceof RemoteApiError);
     assert.equal(error.status, 429);
     assert.equal(error.retryable, true, 'the durable retry policy takes over');

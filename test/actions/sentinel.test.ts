@@ -147,8 +147,8 @@ describe('sentinel.updateIncident rules', () => {
   });
 
   test('a real stale etag (another writer between our read and write) is re-read and re-applied', async () => {
-    // Our PUT is held for 150 ms; as soon as our first read completes, another writer changes the incident.
-    h.sandbox.faults.add({ service: 'sentinel', method: 'PUT', pathPattern: incidentPath().source, latencyMs: 150, count: 1 });
+    // Our PUT is held for 400 ms; as soon as our first read completes, another writer changes the incident.
+    h.sandbox.faults.add({ service: 'sentinel', method: 'PUT', pathPattern: incidentPath().source, latencyMs: 400, count: 1 });
     const running = h.run(sentinel.updateIncident, { incidentId: INCIDENT, severity: 'Low' });
     while (!h.sandbox.calls({ service: 'sentinel' }).some((c) => c.method === 'GET')) await new Promise((r) => setTimeout(r, 2));
     incidentOf(h.sandbox.world()).etag = '"changed-by-another-writer"';
