@@ -144,3 +144,17 @@ test('forged, tampered and expired links are refused with 403; nothing is record
   h.clock.advance(2 * 3_600_000);
   await h.settle(instanceId);
 });
+
+test('in a dry run nobody is asked: the approval is planned, assumed granted, and listed in the plan', async () => {
+  const instanceId = `sdk-approval-dry-${++runs}`;
+  const incident = JSON.parse(JSON.stringify(normaliseIncident(fixture('extension-installed-azdo'))));
+  await h.start('playbook-sdk-approval', instanceId, { incident, dryRun: true });
+  const status = await h.settle(instanceId);
+  assert.equal(status.runtimeStatus, 'Completed');
+  assert.equal(h.outbox().length, 0);
+  assert.equal((status.customStatus as { approval: { status: string } }).approval.status, 'assumed');
+  const comments = h.comments(INCIDENT);
+  assert.equal(comments.length, 1, 'the plan is the only write');
+  assert.match(comments[0]!, /Approval: Uninstall .*\(approval\) — a dry run assumes approval: <code>/);
+  assert.match(comments[0]!, /Add incident comment \(sentinel\.addComment\)/);
+});
