@@ -1,0 +1,238 @@
+// Chaos incidents: clones of the seed fixtures, each with its own incident (name, number) and, where the
+// playbook's effect would otherwise collide, its own repository, so 1,000 runs can each be checked against
+// the sandbox. `chaosWorld` is the sandbox world that holds every incident and repository the cases name.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { World } from '../../src/sandbox/index.js';
+
+type Json = Record<string, any>;
+type Incident = World['sentinel']['incidents'][number];
+type Mail = World['email']['outbox'][number];
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const fixtureDir = path.join(repoRoot, 'test/fixtures/incidents');
+const defaultWorldDir = path.join(repoRoot, 'src/sandbox/worlds/default');
+
+export const KINDS = ['repo-deleted-github', 'repo-deleted-azdo', 'secret-committed-github', 'secret-committed-azdo'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface ChaosCase {
+  kind: Kind;
+  /** Sentinel incident name (unique). */
+  name: string;
+  number: number;
+  /** The relay body to POST to /api/incidents. */
+  body: Json;
+  /** The playbook the delivery must start. */
+  playbook: string;
+  /** The repository (or repository name) this case owns. */
+  repository: string;
+  /** Text planted in the incident that must come out escaped (hostile cases). */
+  hostile?: boolean;
+}
+
+export interface CaseOptions {
+  /** Title, custom details and entities overridden (hostile input). */
+  title?: string;
+  description?: string;
+  repository?: string;
+  actorUpn?: string;
+  accountName?: string;
+}
+
+const fixtureFor: Record<Kind, string> = {
+  'repo-deleted-github': 'repo-deleted-github',
+  'repo-deleted-azdo': 'repo-deleted-azdo',
+  'secret-committed-github': 'secret-committed-github',
+  'secret-committed-azdo': 'secret-committed-azdo',
+};
+const playbookFor: Record<Kind, string> = {
+  'repo-deleted-github': 'repository-deleted',
+  'repo-deleted-azdo': 'repository-deleted',
+  'secret-committed-github': 'secret-committed',
+  'secret-committed-azdo': 'secret-committed',
+};
+
+const fixtures = new Map<string, Json>();
+function fixture(name: string): Json {
+  let body = fixtures.get(name);
+  if (!body) {
+    body = JSON.parse(readFileSync(path.join(fixtureDir, `${name}.json`), 'utf8')) as Json;
+    fixtures.set(name, body);
+  }
+  return structuredClone(body);
+}
+
+/** A stable UUID-shaped id from a text (repositories and events need GUIDs). */
+export function guid(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The token planted in case `name`'s secret-scanning alert (a GitHub token shape, so redaction is tested too). */
+export function leakedToken(name: string): string {
+  return `ghp_Chaos${createHash('sha256').update(name).digest('hex').slice(0, 31)}`;
+}
+
+/** One incident of `kind`, named `<prefix>-<index>`, numbered `number`. */
+export function makeCase(kind: Kind, prefix: string, index: number, number: number, options: CaseOptions = {}): ChaosCase {
+  const name = `${prefix}-${index}`;
+  const repository = options.repository ?? `${name}-${kind.startsWith('repo-deleted') ? 'deleted' : 'secret'}`;
+  const body = fixture(fixtureFor[kind]);
+  const incident = body.object as Json;
+  incident.id = String(incident.id).replace(/Incidents\/[^/]+$/, `Incidents/${name}`);
+  incident.name = name;
+  body.eventUniqueId = guid(`event:${name}`);
+  const props = incident.properties as Json;
+  props.incidentNumber = number;
+  props.providerIncidentId = String(number);
+  props.incidentUrl = String(props.incidentUrl).replace(/Incidents\/[^/]+$/, `Incidents/${name}`);
+  if (options.title !== undefined) props.title = options.title;
+  if (options.description !== undefined) props.description = options.description;
+  const alertData = props.alerts[0].properties.additionalData as Json;
+  const details = JSON.parse(alertData['Custom Details'] as string) as Record<string, string[]>;
+  details.Repository = [repository];
+  if (kind === 'repo-deleted-azdo') details.RepositoryId = [guid(`repo:${repository}`)];
+  if (kind === 'secret-committed-azdo') delete details.RepositoryId;
+  if (options.actorUpn !== undefined) details.ActorUpn = [options.actorUpn];
+  alertData['Custom Details'] = JSON.stringify(details);
+  if (options.accountName !== undefined) {
+    for (const entity of props.relatedEntities as Json[]) {
+      if (entity.kind === 'Account') Object.assign(entity.properties, { accountName: options.accountName, friendlyName: options.accountName });
+    }
+  }
+  const hostile = Object.keys(options).length > 0;
+  return { kind, name, number, body, playbook: playbookFor[kind], repository, ...(hostile ? { hostile } : {}) };
+}
+
+/** `count` cases cycling through the kinds, numbered from `firstNumber`. */
+export function mixedCases(prefix: string, count: number, firstNumber: number): ChaosCase[] {
+  return Array.from({ length: count }, (_, i) => makeCase(KINDS[i % KINDS.length]!, prefix, i, firstNumber + i));
+}
+
+function sentinelIncident(c: ChaosCase): Json {
+  const incident = c.body.object as Json;
+  const p = incident.properties as Json;
+  const properties: Json = {};
+  for (const key of [
+    'title', 'description', 'severity', 'status', 'owner', 'labels', 'incidentNumber', 'createdTimeUtc', 'lastModifiedTimeUtc',
+    'firstActivityTimeUtc', 'lastActivityTimeUtc', 'providerName', 'providerIncidentId', 'relatedAnalyticRuleIds', 'additionalData',
+  ]) {
+    if (p[key] !== undefined) properties[key] = p[key];
+  }
+  return {
+    name: c.name,
+    etag: incident.etag,
+    properties,
+    entities: (p.relatedEntities as Json[]).map((e) => ({ name: e.name, kind: e.kind, properties: e.properties })),
+    alerts: (p.alerts as Json[]).map((a) => ({ name: a.name, properties: a.properties })),
+  };
+}
+
+function readDefault(slice: string): Json {
+  return JSON.parse(readFileSync(path.join(defaultWorldDir, `${slice}.json`), 'utf8')) as Json;
+}
+
+/** The default world plus every incident, repository and recycle-bin entry the cases need. */
+export function chaosWorld(cases: readonly ChaosCase[]): Json {
+  const sentinel = readDefault('sentinel');
+  const github = readDefault('github');
+  const azdo = readDefault('azdo');
+  const org = azdo.organizations[0] as Json;
+  const paymentsApi = (github.repos as Json[]).find((r) => r.name === 'payments-api')!;
+  const legacyBilling = (org.recycleBin as Json[])[0]!;
+  for (const [i, c] of cases.entries()) {
+    (sentinel.incidents as Json[]).push(sentinelIncident(c));
+    if (c.kind === 'secret-committed-github') {
+      const repo = structuredClone(paymentsApi);
+      repo.id = 9_000_000 + i;
+      repo.name = c.repository;
+      repo.files['README.md'] = `# ${c.repository}\n`;
+      repo.secretScanningAlerts[0].secret = leakedToken(c.name);
+      (github.repos as Json[]).push(repo);
+    }
+    if (c.kind === 'repo-deleted-azdo') {
+      const repo = structuredClone(legacyBilling);
+      repo.id = guid(`repo:${c.repository}`);
+      repo.name = c.repository;
+      (org.recycleBin as Json[]).push(repo);
+    }
+  }
+  return { sentinel, github, azdo };
+}
+
+/** The mails of incident `number`, by their subject prefix. */
+export function mailsOf(world: World, number: number): Mail[] {
+  const prefix = `[Sentinel incident ${number}] `;
+  return world.email.outbox.filter((m) => m.subject.startsWith(prefix));
+}
+
+const expectedRecipients: Record<Kind, string[][]> = {
+  'repo-deleted-github': [['soc@contoso.com']],
+  'repo-deleted-azdo': [['carol@contoso.com'], ['bob@contoso.com']],
+  'secret-committed-github': [['alice@contoso.com', 'carol@contoso.com', 'dave@contoso.com'], ['dave@contoso.com']],
+  'secret-committed-azdo': [['carol@contoso.com'], ['dave@contoso.com']],
+};
+
+export interface Outcome {
+  problems: string[];
+  /** Effects found more often than once (mails, comments, tasks). */
+  duplicates: number;
+}
+
+function labelsOf(incident: Incident): string[] {
+  return incident.properties.labels.map((l) => l.labelName);
+}
+
+/** Checks the sandbox against what a completed run of the case must have done. */
+export function checkCompleted(world: World, c: ChaosCase): Outcome {
+  const problems: string[] = [];
+  let duplicates = 0;
+  const fail = (what: string): void => void problems.push(`${c.name} (${c.kind}): ${what}`);
+  const incident = world.sentinel.incidents.find((i) => i.name === c.name);
+  if (!incident) return { problems: [`${c.name}: not in the sandbox`], duplicates: 0 };
+
+  const comments = incident.comments.map((m) => m.properties.message);
+  if (comments.length > 2) duplicates += comments.length - 2;
+  if (comments.length !== 2 || !/finished/.test(comments[1] ?? '')) fail(`expected a start and a summary comment, got ${comments.length}`);
+
+  const mails = mailsOf(world, c.number).map((m) => m.to.map((t) => t.address).sort().join(','));
+  const wanted = expectedRecipients[c.kind].map((r) => r.join(','));
+  if (mails.length > wanted.length) duplicates += mails.length - wanted.length;
+  if ([...mails].sort().join(' | ') !== [...wanted].sort().join(' | ')) fail(`mails to [${mails.join(' | ')}], expected [${wanted.join(' | ')}]`);
+
+  switch (c.kind) {
+    case 'repo-deleted-github': {
+      const tasks = incident.tasks.map((t) => t.properties.title);
+      if (tasks.length > 1) duplicates += tasks.length - 1;
+      if (tasks.join() !== `Restore contoso/${c.repository} within 90 days`) fail(`tasks ${JSON.stringify(tasks)}`);
+      if (incident.properties.status !== 'Active' || !labelsOf(incident).includes('soar:repository-deleted')) fail('not Active with its label');
+      break;
+    }
+    case 'repo-deleted-azdo': {
+      const org = world.azdo.organizations[0]!;
+      if (!org.repositories.some((r) => r.name === c.repository) || org.recycleBin.some((r) => r.name === c.repository)) fail('repository not restored');
+      if (incident.properties.status !== 'Active' || !labelsOf(incident).includes('soar:repository-deleted')) fail('not Active with its label');
+      break;
+    }
+    case 'secret-committed-github': {
+      const repo = world.github.repos.find((r) => r.owner === 'contoso' && r.name === c.repository);
+      const alert = repo?.secretScanningAlerts[0];
+      if (!JSON.stringify(world.github.revokedCredentials).includes(leakedToken(c.name))) fail('token not revoked');
+      if (alert?.state !== 'resolved' || alert.resolution !== 'revoked') fail('alert not resolved as revoked');
+      if (repo?.visibility !== 'private' || repo.branches.find((b) => b.name === 'main')?.protection?.lockBranch !== true) fail('repository not locked');
+      if (incident.properties.status !== 'Closed' || incident.properties.classification !== 'TruePositive') fail('not closed TruePositive');
+      break;
+    }
+    case 'secret-committed-azdo': {
+      const org = world.azdo.organizations[0]!;
+      const dave = org.identities.find((i) => i.principalName === 'dave@contoso.com')!;
+      if (org.pats.some((p) => p.userDescriptor === dave.subjectDescriptor && p.isValid)) fail("dave's PATs not revoked");
+      if (incident.properties.status !== 'Closed' || incident.properties.classification !== 'TruePositive') fail('not closed TruePositive');
+      break;
+    }
+  }
+  return { problems, duplicates };
+}
