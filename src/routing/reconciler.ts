@@ -58,7 +58,7 @@ export function registerReconciler(options: { catalogue: readonly PlaybookEntry[
       context.log(
         `Reconciler: ${result.examined} incidents examined, ${result.started.length} runs started` +
           (result.started.length ? ` (${result.started.map((r) => r.instanceId).join(', ')})` : '') +
-          (result.skipped.length ? `, ${result.skipped.length} skipped` : ''),
+          (result.skipped.length ? `, ${result.skipped.length} skipped (${result.skipped.map((k) => `${k.id}: ${k.reason}`).join('; ')})` : ''),
       );
     },
   });

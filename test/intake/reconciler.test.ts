@@ -85,14 +85,18 @@ test('missed incidents get their runs; the delivered one is not doubled; a secon
   assert.equal((await h.runs()).length, 14);
 });
 
-test('incidents younger than the grace period are left to the relay', async () => {
+test('incidents younger than the grace period are left to the relay; invalid ones are skipped', async () => {
   const incident = sandbox.world().sentinel.incidents.find((i) => i.name === 'inc-repo-deleted-azdo')!;
   const fresh = structuredClone(incident);
   fresh.name = 'inc-fresh';
   fresh.properties.incidentNumber = 500;
   fresh.properties.createdTimeUtc = new Date().toISOString();
-  sandbox.world().sentinel.incidents.push(fresh);
+  const broken = structuredClone(incident);
+  broken.name = 'inc-broken-entity';
+  broken.properties.incidentNumber = 501;
+  broken.entities.push({ ...broken.entities[0]!, name: 'e-broken', kind: 'Url', properties: { url: 42 } });
+  sandbox.world().sentinel.incidents.push(fresh, broken);
   const line = await reconcilerPass();
-  assert.match(line, /Reconciler: 12 incidents examined, 0 runs started/);
-  assert.equal((await h.runs()).some((r) => r.instanceId.includes('inc-fresh')), false);
+  assert.match(line, /Reconciler: 12 incidents examined, 0 runs started, 1 skipped \(\/subscriptions\/.*\/inc-broken-entity: The incident is invalid: properties\.relatedEntities\[\d\]\.properties\.url \(expected string\)\)$/);
+  assert.equal((await h.runs()).some((r) => /inc-fresh|inc-broken/.test(r.instanceId)), false);
 });
