@@ -13,12 +13,11 @@ import { getProjectAdministrators } from '../actions/azdo/getProjectAdministrato
 import type { SafeHtml } from '../actions/html.js';
 import { addComment } from '../actions/sentinel/addComment.js';
 import { addTask } from '../actions/sentinel/addTask.js';
-import type { Classification } from '../actions/sentinel/incident.js';
 import { listEntities } from '../actions/sentinel/listEntities.js';
 import { updateIncident } from '../actions/sentinel/updateIncident.js';
 import { redact } from '../clients/redact.js';
 import { toIncident } from '../incident/accessors.js';
-import type { EntityData, Incident } from '../incident/model.js';
+import type { Classification, EntityData, Incident } from '../incident/model.js';
 import type { JsonObject } from '../incident/untrustedJson.js';
 import type {
   ApprovalRequest,

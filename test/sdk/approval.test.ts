@@ -158,3 +158,13 @@ test('in a dry run nobody is asked: the approval is planned, assumed granted, an
   assert.match(comments[0]!, /Approval: Uninstall .*\(approval\) — a dry run assumes approval: <code>/);
   assert.match(comments[0]!, /Add incident comment \(sentinel\.addComment\)/);
 });
+
+test('a valid link for a run that does not exist is answered 404', async () => {
+  const token = signApprovalToken(
+    { instanceId: 'no-such-run', approvalId: 'approval-1', decision: 'approved', approver: 'carol@contoso.com', expiresAt: Date.now() + 60_000 },
+    SIGNING_KEY,
+  );
+  const answer = await post(`${h.host.url}/api/approvals/${token}`);
+  assert.equal(answer.status, 404);
+  assert.equal(answer.body.error.code, 'run_not_found');
+});
