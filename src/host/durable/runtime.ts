@@ -478,6 +478,8 @@ export class DurableRuntime {
       }
       this.#applyBatch();
       this.#startActivities();
+      // Let I/O (HTTP requests, the durable client's calls) run between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
