@@ -146,6 +146,16 @@ describe('sentinel.updateIncident rules', () => {
     assert.ok(h.logs.some((line) => line.includes('409')));
   });
 
+  test('conflicts are re-applied a bounded number of times, then surface as a 409', async () => {
+    h.sandbox.faults.add({ service: 'sentinel', method: 'PUT', pathPattern: incidentPath().source, status: 409 });
+    const error = await rejection(h.run(sentinel.updateIncident, { incidentId: INCIDENT, severity: 'Low' }));
+    assert.ok(error instanceof RemoteApiError);
+    assert.deepEqual([error.status, error.retryable], [409, false]);
+    assert.ok(error.remoteCode);
+    const puts = h.sandbox.calls({ service: 'sentinel' }).filter((c) => c.method === 'PUT');
+    assert.equal(puts.length, 4);
+  });
+
   test('a real stale etag (another writer between our read and write) is re-read and re-applied', async () => {
     // Our PUT is held for 400 ms; as soon as our first read completes, another writer changes the incident.
     h.sandbox.faults.add({ service: 'sentinel', method: 'PUT', pathPattern: incidentPath().source, latencyMs: 400, count: 1 });
