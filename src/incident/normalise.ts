@@ -25,7 +25,7 @@ import {
   type ArmIncident,
   type FieldError,
 } from './schema.js';
-import { isForbiddenKey, parseUntrustedJson, UntrustedJsonError, type JsonObject, type JsonValue } from './untrustedJson.js';
+import { isForbiddenKey, parseUntrustedJson, type JsonObject, type JsonValue } from './untrustedJson.js';
 
 export const TITLE_MAX = 1024;
 export const DESCRIPTION_MAX = 20_000;
@@ -156,11 +156,10 @@ export function normaliseIncident(body: unknown): Incident {
   return toIncident(deepFreeze(data));
 }
 
-/** Parses untrusted JSON text and normalises it; both kinds of failure surface as typed errors. */
+/** Parses untrusted JSON text and normalises it (UntrustedJsonError or IncidentValidationError on failure). */
 export function parseIncident(text: string): Incident {
   return normaliseIncident(parseUntrustedJson(text));
 }
-export { UntrustedJsonError };
 
 function workspaceMismatches(info: { SubscriptionId: string; ResourceGroupName: string; WorkspaceName: string }, id: string): FieldError[] {
   const m = INCIDENT_ID_PATTERN.exec(id);
