@@ -128,6 +128,8 @@ export class DurableStore {
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
       PRAGMA busy_timeout = 5000;
+      PRAGMA cache_size = -16000;
+      PRAGMA wal_autocheckpoint = 4000;
       CREATE TABLE IF NOT EXISTS instances (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, version TEXT, execution_id TEXT NOT NULL, status TEXT NOT NULL,
         input TEXT, output TEXT, custom_status TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
