@@ -6,9 +6,11 @@
 // The incident stays Active, labelled, for an analyst to confirm whether the deletion was legitimate.
 import { azdo, definePlaybook, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
-/** Our analytic rule over the Azure DevOps audit log (deploy/rules) and the shipped GitHub rule. */
+/** Our analytic rules (deploy/rules) over the Azure DevOps and GitHub audit logs. */
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000001';
-const GITHUB_RULE = '0b85a077-8ba5-4cb5-90f7-1e882afe10c3';
+const GITHUB_RULE = '5ca1ab1e-0000-4000-8000-000000000009';
+/** The shipped "GitHub - Repository was destroyed" rule: it maps no repository, which the run then comments. */
+const SHIPPED_GITHUB_RULE = '0b85a077-8ba5-4cb5-90f7-1e882afe10c3';
 
 const settings = z.object({
   /** Days GitHub keeps a deleted repository restorable. */
@@ -25,7 +27,7 @@ export const repositoryDeleted = definePlaybook({
     'Restores a deleted Azure DevOps repository from the recycle bin and tells its project administrators and the ' +
     "deleter's manager; for GitHub, tells the organisation owners how to restore it and adds a task to do so in time.",
   version: '1.0.0',
-  when: { analyticRuleIds: [AZDO_RULE, GITHUB_RULE] },
+  when: { analyticRuleIds: [AZDO_RULE, GITHUB_RULE, SHIPPED_GITHUB_RULE] },
   settings,
   *run(ctx) {
     const platform = ctx.incident.customDetail('Platform')[0];
