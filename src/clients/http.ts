@@ -92,6 +92,7 @@ export async function callApi<T>(request: ApiRequest): Promise<ApiResponse<T>> {
   for (let attempt = 0; ; attempt++) {
     const token = await bearerToken(request.scope, request.signal);
     let response: Response;
+    let body: unknown;
     try {
       response = await fetch(url, {
         method: request.method,
@@ -103,6 +104,7 @@ export async function callApi<T>(request: ApiRequest): Promise<ApiResponse<T>> {
         body: request.body === undefined ? null : JSON.stringify(request.body),
         signal: request.signal ?? null,
       });
+      body = await readBody(response);
     } catch (error) {
       if (request.signal?.aborted) throw abortError(request.signal);
       // Connection refused, reset or TLS failure: transient unless we are out of attempts. Retrying a write is
@@ -114,7 +116,6 @@ export async function callApi<T>(request: ApiRequest): Promise<ApiResponse<T>> {
       }
       throw new RemoteApiError({ api: request.api, status: 0, remoteMessage: `${where}: ${redact(reason)}` });
     }
-    const body = await readBody(response);
     if (response.ok) return { status: response.status, body: body as T };
 
     const { remoteCode, remoteMessage } = describeRemoteError(body, response.headers);
