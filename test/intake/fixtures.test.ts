@@ -120,12 +120,12 @@ test('when the durable runtime refuses a run: 503, nothing recorded, and the del
   body.object.properties.alerts = [];
   body.object.properties.relatedAnalyticRuleIds = [];
   body.object.properties.labels = [{ labelName: 'broken-wiring', labelType: 'User' }];
-  const before = await h.instances();
+  const before = await h.instanceIds();
   const res = await h.post(body);
   assert.equal(res.status, 503);
   assert.deepEqual(res.json, {
     error: { code: 'runs_not_started', message: 'The durable runtime did not accept the runs; retry the delivery.' },
   });
-  assert.deepEqual(await h.instances(), before);
+  assert.deepEqual(await h.instanceIds(), before);
   assert.ok(h.host.logger.lines.some((l) => l.includes('starting runs failed')));
 });

@@ -71,6 +71,11 @@ export class IntakeHarness {
     return res.json as InstanceStatus[];
   }
 
+  /** Ids of every instance, sorted: what "nothing was started" compares (statuses may move on meanwhile). */
+  async instanceIds(): Promise<string[]> {
+    return (await this.instances()).map((i) => i.instanceId).sort();
+  }
+
   async runs(): Promise<InstanceStatus[]> {
     return (await this.instances()).filter((i) => i.name !== 'intakeLedgerRecord');
   }

@@ -197,7 +197,7 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`rejects: ${c.name} → ${c.status}${c.code ? ` ${c.code}` : ''}`, async () => {
-    const before = await h.instances();
+    const before = await h.instanceIds();
     const res = await c.send();
     assert.equal(res.status, c.status, res.text.slice(0, 500));
     if (c.code) {
@@ -221,7 +221,7 @@ for (const c of cases) {
     } else if (c.status === 401) {
       assert.equal(res.text, '');
     }
-    assert.deepEqual(await h.instances(), before, 'no instance was started');
+    assert.deepEqual(await h.instanceIds(), before, 'no instance was started');
   });
 }
 
