@@ -9,6 +9,7 @@ import {
   cancelCommand, decideCommand, exportCommand, playbooksCommand, remoteFlags, runCommand, runsCommand, showCommand,
 } from './commands/remote.js';
 import { localCommands } from './commands/local.js';
+import { newCommandSpec } from './commands/new.js';
 import { replayCommandSpec } from './commands/replay.js';
 
 interface Command {
@@ -30,6 +31,7 @@ const commands: Record<string, Command> = {
   approve: { flags: remoteFlags.approve, usage: 'approve <run> [--approver e-mail]', run: (a, io) => decideCommand('approve', a, io) },
   reject: { flags: remoteFlags.reject, usage: 'reject <run> [--approver e-mail]', run: (a, io) => decideCommand('reject', a, io) },
   export: { flags: remoteFlags.export, usage: 'export <run> [--out file]      write the run\'s durable history as JSON', run: exportCommand },
+  new: newCommandSpec,
   replay: replayCommandSpec,
   ...localCommands,
 };

@@ -26,7 +26,8 @@ export interface Env {
   close(): Promise<void>;
 }
 
-export async function startEnv(options: { appDir?: string; main?: string } = {}): Promise<Env> {
+/** The operations test app, or the app in `appDir` (its package.json `main`). */
+export async function startEnv(options: { appDir?: string } = {}): Promise<Env> {
   const caFile = path.join(mkdtempSync(path.join(tmpdir(), 'soar-ops-')), 'sandbox-ca.pem');
   const sandbox = await startSandbox({ caFile });
   const settings = {
@@ -38,8 +39,7 @@ export async function startEnv(options: { appDir?: string; main?: string } = {})
     SOAR_GITHUB_WRITE_INTERVAL_MS: '0',
   };
   const host = await startHost({
-    appDir: options.appDir ?? operationsApp,
-    main: options.main ?? 'index.js',
+    ...(options.appDir ? { appDir: options.appDir } : { appDir: operationsApp, main: 'index.js' }),
     port: 0,
     settings,
     logger: new HostLogger({ mode: 'silent' }),
