@@ -1,0 +1,83 @@
+// soar validate and soar doctor, as child processes.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+import { startEnv, type Env } from '../operations/harness.js';
+
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const soarJs = path.join(dist, 'src/cli/soar.js');
+const temp = mkdtempSync(path.join(tmpdir(), 'soar-local-'));
+let env: Env | undefined;
+after(async () => {
+  await env?.close();
+  rmSync(temp, { recursive: true, force: true });
+});
+
+function soar(args: string[], envVars: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [soarJs, ...args], { env: envVars as NodeJS.ProcessEnv, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+test('soar validate reports duplicate names, bad triggers and determinism findings with file:line:col', async () => {
+  const app = path.join(temp, 'bad');
+  mkdirSync(path.join(app, 'playbooks'), { recursive: true });
+  mkdirSync(path.join(app, 'dist/playbooks'), { recursive: true });
+  writeFileSync(
+    path.join(app, 'playbooks/clock.ts'),
+    "export const when = Date.now();\nexport const pick = () => Math.random();\n",
+  );
+  const entry = (name: string, trigger: object) => ({ name, title: 'T', version: '1.0.0', orchestrationName: `playbook-${name}`, trigger });
+  writeFileSync(
+    path.join(app, 'dist/playbooks/catalogue.js'),
+    `export const catalogue = ${JSON.stringify([entry('twice', {}), entry('twice', { severities: ['Severe'] })])};\n`,
+  );
+  const result = await soar(['validate', '--app', app, '--json'], { PATH: process.env['PATH'] });
+  assert.equal(result.code, 1, result.stderr);
+  const report = JSON.parse(result.stdout) as { ok: boolean; problems: { where: string; message: string }[] };
+  assert.equal(report.ok, false);
+  const text = report.problems.map((p) => `${p.where}: ${p.message}`).join('\n');
+  assert.match(text, /catalogue\[1\]\.name: "twice" is used by another playbook/);
+  assert.match(text, /catalogue\[1\]\.trigger\.severities/);
+  assert.match(text, /playbooks\/clock\.ts:1:\d+/);
+  assert.match(text, /playbooks\/clock\.ts:2:\d+/);
+});
+
+test('soar doctor lists the permissions of every action and checks settings, endpoints and the app', async () => {
+  env = await startEnv();
+  const app = path.join(temp, 'project');
+  mkdirSync(app);
+  symlinkSync(dist, path.join(app, 'dist'), 'dir');
+  const base = { PATH: process.env['PATH'], ...env.settings, PUBLIC_BASE_URL: 'http://localhost:7071', SOAR_URL: env.host.url, SOAR_KEY: env.host.functionKey };
+  const ok = await soar(['doctor', '--app', app], base);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /^ {2}Sentinel azureRole 'Microsoft Sentinel Responder' \(granted by the deployment\) — .*sentinel\.addComment/m);
+  assert.match(ok.stdout, /^ {2}Graph graphAppRole 'User\.RevokeSessions\.All'/m);
+  assert.match(ok.stdout, /^ {2}✓ GitHub$/m);
+  assert.match(ok.stdout, /^ {2}✓ ARM_ENDPOINT https:\/\/127\.0\.0\.1:\d+\/arm: reachable \(HTTP \d+\)$/m);
+  assert.match(ok.stdout, /^ {2}✓ app http:\/\/127\.0\.0\.1:\d+: GET \/api\/playbooks answered$/m);
+  assert.match(ok.stderr, /checking ARM_ENDPOINT/);
+
+  const broken = await soar(['doctor', '--app', app, '--json'], {
+    ...base, GITHUB_APP_ID: undefined, GITHUB_APP_PRIVATE_KEY: undefined, GITHUB_APP_INSTALLATION_ID: undefined, GITHUB_TOKEN: undefined,
+    GRAPH_ENDPOINT: 'https://127.0.0.1:9/graph', SOAR_KEY: 'wrong',
+  });
+  assert.equal(broken.code, 1);
+  const report = JSON.parse(broken.stdout) as {
+    ok: boolean;
+    settings: { need: string; ok: boolean; missing: string[] }[];
+    endpoints: { name: string; ok: boolean }[];
+    app: { ok: boolean; detail: string };
+  };
+  assert.deepEqual(report.settings.find((s) => s.need === 'GitHub'), { need: 'GitHub', ok: false, missing: ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_INSTALLATION_ID'] });
+  assert.equal(report.endpoints.find((e) => e.name === 'GRAPH_ENDPOINT')?.ok, false);
+  assert.equal(report.app.ok, false);
+  assert.match(report.app.detail, /function key/);
+  assert.doesNotMatch(broken.stdout + broken.stderr, new RegExp(env.host.functionKey));
+});
