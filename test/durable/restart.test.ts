@@ -1,0 +1,77 @@
+// A runtime stopped and started again on the same SQLite file continues its instances: timers still fire,
+// events raised while it was down are delivered, and an orchestrator that no longer exists fails clearly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { VirtualClock } from '../../src/host/clock.js';
+import { loadApp } from '../../src/host/loadApp.js';
+import { newRegistrations } from '../../src/host/coreModule.js';
+import { DurableRuntime } from '../../src/host/durable/index.js';
+import { distDir, memoryLog } from './helpers.js';
+
+const app = await loadApp(path.join(distDir, 'test/apps/durable'), { main: 'index.js' });
+
+function runtimeOn(storePath: string, clock: VirtualClock, registrations = app.registrations): DurableRuntime {
+  return new DurableRuntime({
+    registrations,
+    hubName: 'RestartHub',
+    storePath,
+    clock,
+    logger: memoryLog(),
+    baseUrl: () => 'http://127.0.0.1:0',
+    functionKey: 'k',
+  });
+}
+
+test('timers and queued events survive a restart', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'durable-restart-'));
+  try {
+    const store = path.join(dir, 'hub.sqlite');
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const first = runtimeOn(store, clock);
+    await first.start();
+    const timer = await first.startNew('timer', { input: 5 });
+    const waiting = await first.startNew('waitForEvent');
+    await first.waitForIdle();
+    await first.stop();
+
+    const second = runtimeOn(store, clock);
+    await second.raiseEvent(waiting, 'go', 'one'); // accepted before start(), as the HTTP server listens first
+    await second.start();
+    await second.raiseEvent(waiting, 'go', 'two');
+    clock.advance(5 * 3600_000);
+    await second.waitForIdle();
+    assert.equal((await second.getStatus(timer))?.runtimeStatus, 'Completed');
+    assert.deepEqual((await second.getStatus(waiting))?.output, ['one', 'two']);
+    await second.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an instance whose orchestrator is no longer registered fails with a clear message', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'durable-restart-'));
+  try {
+    const store = path.join(dir, 'hub.sqlite');
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const first = runtimeOn(store, clock);
+    await first.start();
+    const id = await first.startNew('waitForEvent');
+    await first.waitForIdle();
+    await first.stop();
+
+    const emptyApp = { ...newRegistrations(), programmingModel: app.registrations.programmingModel };
+    const second = runtimeOn(store, clock, emptyApp);
+    await second.start();
+    await second.raiseEvent(id, 'go', 1);
+    await second.waitForIdle();
+    const status = await second.getStatus(id);
+    assert.equal(status?.runtimeStatus, 'Failed');
+    assert.equal(status?.output, "The function 'waitForEvent' doesn't exist, is disabled, or is not an orchestrator function.");
+    await second.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
