@@ -15,6 +15,8 @@ interface Measurement {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Process CPU (host and load generator, both in this process) per request, background runs included. */
+  cpuMsPerRequest: number;
   /** Responses with an unexpected status. */
   errors: number;
 }
@@ -54,6 +56,7 @@ export async function benchIntake(options: BenchIntakeOptions = {}): Promise<Ben
       'accepted/s': m.perSecond,
       'p50 ms': m.p50Ms,
       'p99 ms': m.p99Ms,
+      'CPU ms/request': m.cpuMsPerRequest,
       errors: m.errors,
     });
     return {
@@ -76,6 +79,7 @@ async function load(url: string, bodies: string[], headers: Record<string, strin
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const worker = async (): Promise<void> => {
     while (next < bodies.length) {
@@ -89,9 +93,17 @@ async function load(url: string, bodies: string[], headers: Record<string, strin
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!);
-  return { requests: bodies.length, perSecond: round((bodies.length / elapsedMs) * 1000), p50Ms: pct(0.5), p99Ms: pct(0.99), errors };
+  return {
+    requests: bodies.length,
+    perSecond: round((bodies.length / elapsedMs) * 1000),
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    cpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / bodies.length),
+    errors,
+  };
 }
 
 function round(n: number): number {
