@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { normaliseIncident } from '../../src/incident/normalise.js';
 import { fixture, PlaybookHarness, type Json } from './harness.js';
 
 let h: PlaybookHarness;
@@ -160,4 +161,37 @@ test('a GitHub account with no Entra id: nothing is revoked, the comment says wh
   assert.equal(incident.properties.status, 'Active');
   assert.equal(incident.properties.owner.userPrincipalName, 'soc@contoso.com');
   assert.ok(h.comments('inc-new-country-github').some((c) => c.includes('alice-gh has no Entra ID identity in the incident')));
+});
+
+test('a permanent 403 on session revocation: the other steps still run, the failure is commented, the incident stays Active', async () => {
+  process.env.PLAYBOOK_NEW_COUNTRY_ACTIVITY_DISABLE_ACCOUNT = 'always';
+  h.sandbox.faults.add({ service: 'graph', method: 'POST', pathPattern: '/revokeSignInSessions', status: 403 });
+  const status = await h.settle(await post(fixture('new-country-azdo')));
+  assert.equal(status.runtimeStatus, 'Failed');
+  assert.equal(alice().signInSessionsValidFromDateTime, undefined);
+  assert.deepEqual(alicePats(), { valid: 0, revoked: 2 });
+  assert.equal(alice().accountEnabled, false);
+  assert.deepEqual(recipients(), [['bob@contoso.com'], ['soc@contoso.com']]);
+  const incident = h.incident('inc-new-country-azdo');
+  assert.equal(incident.properties.status, 'Active');
+  const failure = h.comments('inc-new-country-azdo').at(-1)!;
+  assert.match(failure, /revoke the sign-in sessions: Revoke sign-in sessions \(entra\.revokeSignInSessions\) failed/);
+  assert.match(failure, /The incident stays Active/);
+});
+
+test('a dry run changes nothing: sessions, PATs and the account untouched, approval assumed, the plan is the only write', async () => {
+  const incident = JSON.parse(JSON.stringify(normaliseIncident(fixture('new-country-azdo'))));
+  await h.start('playbook-new-country-activity', 'new-country-dry-run-1', { incident, dryRun: true });
+  const status = await h.settle('new-country-dry-run-1');
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.equal(alice().signInSessionsValidFromDateTime, undefined);
+  assert.equal(alice().accountEnabled, true);
+  assert.deepEqual(alicePats(), { valid: 2, revoked: 0 });
+  assert.equal(h.outbox().length, 0);
+  assert.equal(h.incident('inc-new-country-azdo').properties.status, 'New');
+  const comments = h.comments('inc-new-country-azdo');
+  assert.equal(comments.length, 1);
+  for (const action of ['entra.revokeSignInSessions', 'azdo.revokeUserPats', 'entra.disableAccount', 'email.sendEmail', 'sentinel.updateIncident']) {
+    assert.ok(comments[0]!.includes(`(${action})`), `the plan lists ${action}`);
+  }
 });
