@@ -98,6 +98,8 @@ type EpisodeOutcome = Partial<Omit<EpisodeCommit, 'instance' | 'eventTexts'>> & 
 interface PlannedCommit {
   commit: EpisodeCommit;
   from: RuntimeStatus;
+  /** The appended events (as stored, IsPlayed set), for the cached history. */
+  events: HistoryEvent[];
 }
 
 /** Episodes per batch: each batch's episodes and activity results commit in one transaction. */
@@ -232,6 +234,7 @@ export class DurableRuntime {
     const message = this.#db().createInstance(instance, executionStartedMessage(instance, now));
     this.#forget(id);
     this.#instances.set(id, instance);
+    this.#histories.set(id, { events: [], json: [] });
     this.#logTransition(instance, 'New', 'Pending');
     this.#enqueue(message);
     return id;
@@ -494,7 +497,7 @@ export class DurableRuntime {
     planned.forEach((p, i) => this.#afterCommit(p, result.episodes[i]!));
   }
 
-  #afterCommit({ commit, from }: PlannedCommit, result: CommitResult): void {
+  #afterCommit({ commit, from, events }: PlannedCommit, result: CommitResult): void {
     const { instance } = commit;
     if (terminalStatuses.has(instance.status)) {
       this.#forget(instance.id);
@@ -507,12 +510,12 @@ export class DurableRuntime {
         if (inbox.length > 0) this.#inbox.set(instance.id, inbox);
         else this.#inbox.delete(instance.id);
       }
-      if (commit.replaceHistory) this.#histories.delete(instance.id);
+      if (commit.replaceHistory) this.#histories.set(instance.id, { events: [], json: [] });
       else {
         const live = this.#histories.get(instance.id);
-        if (live && commit.eventTexts.length > 0) {
+        if (live && events.length > 0) {
           live.json.push(...commit.eventTexts);
-          live.events.push(...commit.eventTexts.map((text) => JSON.parse(text) as HistoryEvent));
+          live.events.push(...events);
         }
       }
     }
@@ -520,6 +523,7 @@ export class DurableRuntime {
     for (const child of result.createdChildren) {
       this.#forget(child.id);
       this.#instances.set(child.id, child);
+      this.#histories.set(child.id, { events: [], json: [] });
       this.#logTransition(child, 'New', 'Pending');
     }
     for (const message of result.messages) this.#enqueue(message);
@@ -779,11 +783,13 @@ export class DurableRuntime {
   /** Adds an episode's outcome to the batch; it takes effect when the batch commits. */
   #commit(row: InstanceRow, status: RuntimeStatus, partial: EpisodeOutcome): void {
     const instance: InstanceRow = { ...row, status, updatedAt: this.#o.clock.now() };
+    const events = (partial.events ?? []).map((e) => ({ ...e, IsPlayed: true }));
     this.#planned.push({
       from: row.status,
+      events,
       commit: {
         instance,
-        eventTexts: (partial.events ?? []).map((e) => JSON.stringify({ ...e, IsPlayed: true })),
+        eventTexts: events.map((e) => JSON.stringify(e)),
         replaceHistory: partial.replaceHistory ?? false,
         consumedMessageIds: partial.consumedMessageIds ?? [],
         dropPendingWork: partial.dropPendingWork ?? false,
