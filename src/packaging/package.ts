@@ -49,17 +49,17 @@ export interface PackageResult {
 }
 
 export async function buildPackage(options: PackageOptions): Promise<PackageResult> {
-  const appDir = path.resolve(options.appDir);
+  const appDir = await realpath(path.resolve(options.appDir)); // npm ls prints real paths
   const out = path.resolve(options.out ?? path.join(appDir, 'dist', 'package', 'app.zip'));
   const log = options.log ?? (() => {});
 
   log(`Packaging ${appDir}`);
   const dependencies = npmProductionDependencies(appDir).map((dir) => relativeTo(appDir, dir));
-  const appFiles = await appClosure(appDir, new Set(dependencies.map(packageNameOf)));
+  const appFiles = await appClosure(appDir, topLevelPackages(dependencies));
   log(`  app: ${appFiles.length} files reached from package.json main, all under ${APP_FOLDERS.join(', ')}`);
   const dependencyFiles: string[] = [];
   for (const dep of dependencies) {
-    dependencyFiles.push(...(await filesUnder(appDir, dep, (rel) => !DEPENDENCY_NOISE.test(rel))));
+    dependencyFiles.push(...(await packageFiles(appDir, dep)));
   }
   log(`  dependencies: ${dependencies.length} packages, ${dependencyFiles.length} files`);
 
@@ -85,7 +85,7 @@ export async function buildPackage(options: PackageOptions): Promise<PackageResu
 }
 
 /** The production dependency closure as npm resolved it in node_modules (no install, no network). */
-export function npmProductionDependencies(appDir: string): string[] {
+function npmProductionDependencies(appDir: string): string[] {
   const result = spawnSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], { cwd: appDir, encoding: 'utf8', shell: process.platform === 'win32' });
   if (result.error) throw new PackageError(`Cannot run npm ls: ${result.error.message}`);
   if (result.status !== 0) {
@@ -103,28 +103,16 @@ function relativeTo(appDir: string, dir: string): string {
   return rel;
 }
 
-/** 'node_modules/a/node_modules/@s/b' → '@s/b'. */
-function packageNameOf(rel: string): string {
-  const parts = rel.split('/');
-  const at = parts.lastIndexOf('node_modules');
-  const name = parts.slice(at + 1);
-  return name[0]!.startsWith('@') ? `${name[0]}/${name[1]}` : name[0]!;
+/** Names of the packages the app can import: 'node_modules/zod' → 'zod' (nested copies serve their parent only). */
+function topLevelPackages(dependencies: string[]): Set<string> {
+  return new Set(dependencies.map((rel) => /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(rel)?.[1]).filter((name) => name !== undefined));
 }
 
 /**
- * Files under `root` (a file or folder relative to appDir), as '/'-separated paths relative to appDir.
- * Symbolic links are followed; nested node_modules folders are left out (npm ls lists nested packages on
- * their own lines).
+ * A package's files, as '/'-separated paths relative to appDir, without what it never needs at run time.
+ * Symbolic links are followed; its node_modules folder is left out (npm ls lists nested packages itself).
  */
-async function filesUnder(
-  appDir: string,
-  root: string,
-  keep: (rel: string) => boolean,
-): Promise<string[]> {
-  const start = path.join(appDir, root);
-  const info = await stat(start).catch(() => undefined);
-  if (!info) return [];
-  if (info.isFile()) return [root];
+async function packageFiles(appDir: string, packageDir: string): Promise<string[]> {
   const found: string[] = [];
   const visited = new Set<string>();
   const walk = async (dir: string, rel: string): Promise<void> => {
@@ -137,14 +125,13 @@ async function filesUnder(
       const kind = entry.isSymbolicLink() ? await stat(child).catch(() => undefined) : entry;
       if (!kind) continue; // dangling link
       if (kind.isDirectory()) {
-        if (entry.name === 'node_modules') continue;
-        await walk(child, childRel);
-      } else if (kind.isFile() && keep(childRel.slice(root.length + 1))) {
+        if (entry.name !== 'node_modules') await walk(child, childRel);
+      } else if (kind.isFile() && !DEPENDENCY_NOISE.test(entry.name)) {
         found.push(childRel);
       }
     }
   };
-  await walk(start, root);
+  await walk(path.join(appDir, packageDir), packageDir);
   return found;
 }
 

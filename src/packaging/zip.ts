@@ -48,7 +48,7 @@ export class ZipWriter {
   private readonly names = new Set<string>();
   private closed = false;
 
-  constructor(readonly file: string) {
+  constructor(file: string) {
     this.fd = openSync(file, 'w');
   }
 

@@ -49,6 +49,10 @@ test('the zip holds host.json, package.json, the built app and production depend
     assert.ok(!packages.has(dev), `dev dependency ${dev} is not packaged`);
     assert.ok(!names.some((n) => n.startsWith(`node_modules/${dev}/`)), `no file of ${dev}`);
   }
+  // Every package of the closure, nested copies too (a package that needs another version of a dependency).
+  const packaged = new Set(names);
+  for (const dep of built.dependencies) assert.ok(packaged.has(`${dep}/package.json`), `${dep} is packaged`);
+  assert.ok(built.dependencies.some((d) => d.split('/node_modules/').length > 1), 'nested copies are among them');
   assert.ok(!names.some((n) => /\.d\.[cm]?ts$|\.md$/i.test(n) && n.startsWith('node_modules/')), 'no type declarations or docs of dependencies');
   assert.ok(!names.some((n) => n.startsWith('node_modules/.bin/')), 'no .bin links');
   assert.equal(entries.length, built.appFiles + built.dependencyFiles);
