@@ -10,6 +10,7 @@ import { definePlaybook } from '../../../src/sdk/playbook.js';
 import { registerPlaybooks } from '../../../src/sdk/register.js';
 import { readSettings, requestApproval } from '../../../src/sdk/sdkActions.js';
 
+// @@@SNIPSTART label-playbook
 export const labelPlaybook = definePlaybook({
   name: 'ops-label',
   title: 'Label and comment',
@@ -24,7 +25,9 @@ export const labelPlaybook = definePlaybook({
     yield* ctx.comment(html`<p>Looked at ${ctx.incident.title}.</p>`);
   },
 });
+// @@@SNIPEND
 
+// @@@SNIPSTART approval-playbook
 export const approvalPlaybook = definePlaybook({
   name: 'ops-approval',
   title: 'Approve, then label',
@@ -38,6 +41,7 @@ export const approvalPlaybook = definePlaybook({
     yield* ctx.addLabels(`approval-${answer.outcome}`);
   },
 });
+// @@@SNIPEND
 
 const playbooks = [labelPlaybook, approvalPlaybook];
 registerPlaybooks(playbooks);
