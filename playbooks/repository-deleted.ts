@@ -4,7 +4,7 @@
 // - GitHub: there is no restore API. Tell the people who can restore it (organisation owners, in the web UI,
 //   within 90 days) how, and put a task on the incident so nobody forgets.
 // The incident stays Active, labelled, for an analyst to confirm whether the deletion was legitimate.
-import { azdo, definePlaybook, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, entra, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 /** Our analytic rules (deploy/rules) over the Azure DevOps and GitHub audit logs. */
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000001';
@@ -29,6 +29,14 @@ export const repositoryDeleted = definePlaybook({
   version: '1.0.0',
   when: { analyticRuleIds: [AZDO_RULE, GITHUB_RULE, SHIPPED_GITHUB_RULE] },
   settings,
+  actions: [
+    azdo.restoreRepository,
+    azdo.getProjectAdministrators,
+    entra.getManager,
+    email.sendEmail,
+    sentinel.addTask,
+    sentinel.updateIncident,
+  ],
   *run(ctx) {
     const platform = ctx.incident.customDetail('Platform')[0];
     const repository = ctx.incident.customDetail('Repository')[0];

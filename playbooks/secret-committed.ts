@@ -8,7 +8,7 @@
 // 4. Tell the repository owners (admins + CODEOWNERS, or the project administrators) and the committer.
 // 5. Close the incident TruePositive / SuspiciousActivity when every step succeeded; otherwise it stays Active
 //    with the failures in the run's comment.
-import { azdo, definePlaybook, github, isPlanned, z, type Attempt, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, github, isPlanned, sentinel, z, type Attempt, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 const GITHUB_RULE = '5ca1ab1e-0000-4000-8000-000000000002';
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000003';
@@ -30,6 +30,18 @@ export const secretCommitted = definePlaybook({
   version: '1.0.0',
   when: { analyticRuleIds: [GITHUB_RULE, AZDO_RULE] },
   settings,
+  actions: [
+    github.revokeCredentials,
+    github.resolveSecretScanningAlert,
+    github.setRepositoryVisibility,
+    github.lockBranch,
+    github.getRepositoryOwners,
+    azdo.revokeUserPats,
+    azdo.disableRepository,
+    azdo.getProjectAdministrators,
+    email.sendEmail,
+    sentinel.updateIncident,
+  ],
   *run(ctx) {
     const platform = ctx.incident.customDetail('Platform')[0];
     const repository = ctx.incident.customDetail('Repository')[0];

@@ -109,6 +109,8 @@ export interface RunContextOptions {
   playbook: PlaybookInfo;
   incident: Incident;
   dryRun: boolean;
+  /** The actions the playbook declares; a call to any other fails (absent: no check). */
+  declaredActions?: readonly string[];
 }
 
 export class RunContext<S> implements PlaybookContext<S> {
@@ -119,6 +121,7 @@ export class RunContext<S> implements PlaybookContext<S> {
   #settings: { value: S; socMailbox: string | undefined } | undefined;
   #incident: Incident;
   readonly #df: DurableOrchestrationContext;
+  readonly #declared: ReadonlySet<string> | undefined;
   #sequence = 0;
   #approvals = 0;
   #guids = 0;
@@ -130,6 +133,7 @@ export class RunContext<S> implements PlaybookContext<S> {
     this.runId = options.df.instanceId;
     this.#incident = options.incident;
     this.dryRun = options.dryRun;
+    this.#declared = options.declaredActions ? new Set(options.declaredActions) : undefined;
     this.#status = {
       playbook: this.playbook.name,
       version: this.playbook.version,
@@ -198,6 +202,7 @@ export class RunContext<S> implements PlaybookContext<S> {
    * bookkeeping comments are not); `dryRun` overrides the run's flag (the dry-run plan comment is real).
    */
   *invoke<I, O>(action: Action<I, O>, input: I, options: { record: boolean; dryRun?: boolean }): Step<O | PlannedEffect> {
+    if (options.record) this.#checkDeclared(action.name);
     const key = `${++this.#sequence}-${action.name}`;
     const envelope: ActionEnvelope = { input, instanceId: this.runId, stepKey: key, dryRun: options.dryRun ?? this.dryRun };
     const task =
@@ -346,6 +351,7 @@ export class RunContext<S> implements PlaybookContext<S> {
   }
 
   *approval(request: ApprovalRequest): Step<ApprovalResult> {
+    this.#checkDeclared('email.sendEmail', 'approval');
     const id = `approval-${++this.#approvals}`;
     const deadline = new Date(this.now().getTime() + request.timeoutInMs);
     const approval: PendingApproval = {
@@ -440,6 +446,13 @@ export class RunContext<S> implements PlaybookContext<S> {
   #approvalIncident(): { number?: number; title: string; url?: string } {
     const { severity: _severity, ...rest } = this.#emailIncident();
     return rest;
+  }
+
+  #checkDeclared(action: string, via?: string): void {
+    if (this.#declared && !this.#declared.has(action)) {
+      const how = via ? ` (through ctx.${via})` : '';
+      throw new Error(`Playbook '${this.playbook.name}' calls ${action}${how}, which its definition does not list in actions`);
+    }
   }
 
   #record(step: StepRecord): void {

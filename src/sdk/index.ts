@@ -2,6 +2,7 @@
 // (typed handles by vendor) and the html template.
 export { definePlaybook, orchestrationNameOf, PlaybookDefinitionError } from './playbook.js';
 export type {
+  AnyAction,
   ApprovalOutcome,
   ApprovalRequest,
   ApprovalResult,

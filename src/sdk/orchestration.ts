@@ -3,6 +3,7 @@
 // error, keep the incident Active, and fail the run. No failure is silent.
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { z } from 'zod';
+import { isPlannedEffect } from '../actions/action.js';
 import { addComment } from '../actions/sentinel/addComment.js';
 import { updateIncident } from '../actions/sentinel/updateIncident.js';
 import { toIncident } from '../incident/accessors.js';
@@ -54,11 +55,17 @@ export function playbookOrchestration<S>(playbook: Playbook<S>): OrchestrationHa
     const input = parseRunInput(context.df.getInput());
     const info = { name: playbook.name, title: playbook.title, version: playbook.version };
     const dryRun = input.dryRun === true;
-    const ctx = new RunContext<S>({ df: context.df, playbook: info, incident: toIncident(input.incident), dryRun });
+    const ctx = new RunContext<S>({
+      df: context.df,
+      playbook: info,
+      incident: toIncident(input.incident),
+      dryRun,
+      ...(playbook.actions ? { declaredActions: playbook.actions } : {}),
+    });
     const run: RunRef = { playbook: info, runId: context.df.instanceId, runUrl: '' };
     try {
       const prepared = yield* ctx.invoke(readSettings, { prefix: settingsPrefix(playbook.name) }, { record: false, dryRun: false });
-      if ('planned' in prepared) throw new PlaybookRunError('reading settings was planned instead of run');
+      if (isPlannedEffect(prepared)) throw new PlaybookRunError('reading settings was planned instead of run');
       run.runUrl = `${prepared.publicBaseUrl}/api/runs/${encodeURIComponent(run.runId)}`;
       const startedAs = context.df.version;
       if (startedAs && startedAs !== playbook.version) {

@@ -2,8 +2,9 @@
 // whole authoring surface; the durable plumbing lives in context.ts and orchestration.ts.
 import type { Task } from 'durable-functions';
 import { z } from 'zod';
-import type { Action, PlannedEffect } from '../actions/action.js';
+import type { Action, Permission, PlannedEffect } from '../actions/action.js';
 import type { SafeHtml } from '../actions/html.js';
+import { azureRole } from '../actions/policies.js';
 import type { Classification, Incident } from '../incident/model.js';
 import type { PlaybookEntry, PlaybookTrigger } from '../routing/trigger.js';
 
@@ -136,18 +137,40 @@ export interface PlaybookDefinition<Shape extends z.ZodRawShape> {
   when: PlaybookTrigger;
   /** Every setting needs a default; overrides come from app settings PLAYBOOK_<NAME>_<SETTING>. */
   settings: z.ZodObject<Shape>;
+  /**
+   * Every action the playbook may call, directly or through a helper (emailOwners → getRepositoryOwners /
+   * getProjectAdministrators / getManager + sendEmail, ...). When given, GET /api/playbooks lists the
+   * permissions they need, and a call to an action not listed fails the run (so the list stays true).
+   */
+  actions?: readonly AnyAction[];
   run: PlaybookRunFunction<z.output<z.ZodObject<Shape>>>;
 }
+
+/** An action of any input and output (for lists of actions). */
+export type AnyAction = Action<unknown, unknown>;
 
 /** A defined playbook: a catalogue entry plus what the runtime needs to run it. */
 export interface Playbook<S = unknown> extends PlaybookEntry {
   readonly description: string;
   readonly settings: SettingsSchema<S>;
+  /** Names of the declared actions (absent when the playbook declares none). */
+  readonly actions?: readonly string[];
+  /** What the declared actions and every run's own incident updates need granted. */
+  readonly permissions?: readonly Permission[];
   run(ctx: PlaybookContext<S>): Step<void>;
 }
 
 /** A zod object schema whose output is S (every field with a default). */
 export type SettingsSchema<S> = z.ZodType<S> & { readonly shape: Readonly<Record<string, z.core.$ZodType>> };
+
+/** Every run comments on its incident and sets it Active on failure (sentinel.addComment, updateIncident). */
+const runPermissions: readonly Permission[] = [azureRole('Sentinel', 'Microsoft Sentinel Responder')];
+
+function permissionsOf(actions: readonly AnyAction[]): Permission[] {
+  const byKey = new Map<string, Permission>();
+  for (const p of [...runPermissions, ...actions.flatMap((a) => a.permissions)]) byKey.set(`${p.api}|${p.kind}|${p.name}`, p);
+  return [...byKey.values()];
+}
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -180,6 +203,7 @@ export function definePlaybook<Shape extends z.ZodRawShape>(def: PlaybookDefinit
     trigger: def.when,
     orchestrationName: orchestrationNameOf(def.name),
     settings: def.settings,
+    ...(def.actions ? { actions: def.actions.map((a) => a.name), permissions: permissionsOf(def.actions) } : {}),
     run: def.run,
   });
 }

@@ -137,3 +137,14 @@ test('a dry run changes nothing and posts its plan as the only write', async () 
   assert.ok(!plan.includes('github.getRepositoryOwners'), 'reads are not in the plan');
   assert.ok(h.sandbox.calls().some((c) => c.path.includes('/collaborators')), 'reads still ran');
 });
+
+test('GET /api/playbooks lists what the playbook needs granted', async () => {
+  const res = await fetch(`${h.host.url}/api/playbooks`, { headers: { 'x-functions-key': h.host.functionKey } });
+  const { playbooks } = (await res.json()) as { playbooks: { name: string; permissions?: { api: string; name: string }[] }[] };
+  const entry = playbooks.find((p) => p.name === 'secret-committed');
+  assert.ok(entry?.permissions);
+  const names = entry.permissions.map((p) => `${p.api}:${p.name}`);
+  for (const needed of ['Sentinel:Microsoft Sentinel Responder', 'GitHub:secret_scanning_alerts:write', 'GitHub:administration:write', 'AzureDevOps:vso.tokenadministration']) {
+    assert.ok(names.includes(needed), `${needed} in ${names.join(', ')}`);
+  }
+});

@@ -53,3 +53,16 @@ test('describeError keeps the reason of a durable task failure, without the host
   const error = new Error("Activity function 'github-revokeCredentials' failed: GitHub API 403: token ghp_abcdefghijklmnopqrstuvwxyz0123456789 refused \n RemoteApiError: ...\n    at x");
   assert.equal(describeError(error), 'GitHub API 403: token [REDACTED] refused');
 });
+
+test('declared actions give the playbook its permissions (plus what every run needs), each once', async () => {
+  const { getUser } = await import('../../src/actions/entra/getUser.js');
+  const { getManager } = await import('../../src/actions/entra/getManager.js');
+  const { sendEmail } = await import('../../src/actions/email/sendEmail.js');
+  const playbook = definePlaybook({ ...valid, actions: [getUser, getManager, sendEmail] });
+  assert.deepEqual(playbook.actions, ['entra.getUser', 'entra.getManager', 'email.sendEmail']);
+  assert.deepEqual(
+    playbook.permissions?.map((p) => `${p.api}:${p.name}`),
+    ['Sentinel:Microsoft Sentinel Responder', 'Graph:User.Read.All', 'ACS:Communication and Email Service Owner'],
+  );
+  assert.equal(definePlaybook(valid).permissions, undefined);
+});

@@ -107,3 +107,12 @@ test('custom status names the step, the completed steps and the pending approval
   assert.deepEqual((done.customStatus as { completedSteps: string[] }).completedSteps, ['Ask', 'Act on the answer']);
   assert.equal((done.customStatus as { step: string }).step, 'Completed');
 });
+
+test('a playbook that calls an action it does not declare fails, naming the action', async () => {
+  const id = `sdk-undeclared-${++runs}`;
+  await h.start('playbook-sdk-undeclared', id, incidentInput('new-country-azdo'));
+  const status = await h.settle(id);
+  assert.equal(status.runtimeStatus, 'Failed');
+  assert.match(h.comments('inc-new-country-azdo').at(-1)!, /Playbook &#39;sdk-undeclared&#39; calls entra\.getUser, which its definition does not list in actions/);
+  assert.equal(h.sandbox.calls({ service: 'graph' }).length, 0, 'nothing was called');
+});

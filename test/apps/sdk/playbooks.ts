@@ -1,5 +1,5 @@
 // Small playbooks that exercise one SDK feature each, run by test/sdk/*.test.ts on the local host.
-import { definePlaybook, entra, html, z } from '../../../src/sdk/index.js';
+import { definePlaybook, email, entra, html, z } from '../../../src/sdk/index.js';
 
 export const askApproval = definePlaybook({
   name: 'sdk-approval',
@@ -57,4 +57,17 @@ export const awaitEntities = definePlaybook({
   },
 });
 
-export const sdkPlaybooks = [askApproval, fanOut, awaitEntities];
+export const undeclared = definePlaybook({
+  name: 'sdk-undeclared',
+  title: 'SDK test: undeclared action',
+  description: 'Declares only e-mail but reads a user.',
+  version: '1.0.0',
+  when: { titlePattern: '^never$' },
+  settings: z.object({}),
+  actions: [email.sendEmail],
+  *run(ctx) {
+    yield* ctx.read(entra.getUser, { user: 'alice@contoso.com' });
+  },
+});
+
+export const sdkPlaybooks = [askApproval, fanOut, awaitEntities, undeclared];
