@@ -91,7 +91,7 @@ export const newCountryActivity = definePlaybook({
       heading: `${upn ?? accountLabel(ctx)} was active from a new country`,
       paragraphs: [
         `${upn ?? accountLabel(ctx)} was active on ${platformName(ctx)} from ${where}, a country not seen for this account before.`,
-        'If this was not them, report it to the SOC. They will have to sign in again.',
+        'If this was not them, tell the SOC straight away.',
       ],
       facts: [
         ['Account', upn ?? accountLabel(ctx)],
