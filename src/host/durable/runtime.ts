@@ -438,7 +438,7 @@ export class DurableRuntime {
   }
 
   #drive(): void {
-    if (this.#stopping) return;
+    if (!this.#started || this.#stopping) return; // before start(), requests only queue messages
     this.#startActivities();
     if (!this.#cycles && (this.#ready.size > 0 || this.#completions.length > 0)) {
       this.#cycles = this.#runCycles().finally(() => {
