@@ -140,6 +140,7 @@ test('no secret is a plain parameter, a plain app setting or an output', () => {
     const value = appSettings.get(setting)!;
     assert.ok(value.includes(`'@Microsoft.KeyVault(VaultName=', variables('keyVaultName'), ';SecretName=${secret})'`), `${setting} is a Key Vault reference`);
     assert.ok(secretNames.includes(secret), `the secret ${secret} exists`);
+    assert.ok(site.dependsOn.includes(`[resourceId('Microsoft.KeyVault/vaults/secrets', variables('keyVaultName'), '${secret}')]`), `the app waits for ${secret}`);
   }
   assert.equal(appSettings.get('ACS_CONNECTION_STRING'), '', 'e-mail uses the managed identity, not an access key');
   const vault = one('Microsoft.KeyVault/vaults');
