@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadApp } from '../../src/host/loadApp.js';
 import { invokeOrchestrator } from '../../src/host/durable/invokeOrchestrator.js';
-import { replayActions } from '../../src/host/durable/extensionReplay.js';
-import { longRunningTimerIntervalMs, maximumShortTimerMs, type HistoryEvent, type OrchestratorState } from '../../src/host/durable/history.js';
+import { replayHistory } from '../../src/host/durable/replay.js';
+import type { HistoryEvent, OrchestratorState } from '../../src/host/durable/history.js';
 import { distDir, repoRoot } from './helpers.js';
 
 interface Golden {
@@ -50,27 +50,13 @@ test('the goldens cover every protocol scenario', () => {
 
 for (const { file, golden } of goldens) {
   test(`golden ${file}: ${golden.description}`, async () => {
-    const result = await invokeOrchestrator(
-      app.registrations,
-      golden.orchestrator,
-      {
-        historyJson: JSON.stringify(golden.history),
-        inputJson: JSON.stringify(golden.input),
-        instanceId: golden.instanceId,
-        parentInstanceId: null,
-      },
-      () => undefined,
-    );
-    assert.equal(result.kind, 'state');
-    assert.deepEqual(result.kind === 'state' ? result.state : undefined, golden.expectedState);
-
-    const lastStart = golden.history.filter((e) => e.EventType === 12).at(-1)!;
-    const host = replayActions(golden.history, golden.expectedState.actions[0] ?? [], {
+    const { episode, host } = await replayHistory(app.registrations, golden.orchestrator, golden.history, {
       instanceId: golden.instanceId,
-      nowMs: Date.parse(lastStart.Timestamp),
-      maximumShortTimerMs,
-      longRunningTimerIntervalMs,
+      input: golden.input,
     });
+    assert.equal(episode.kind, 'state');
+    assert.deepEqual(episode.kind === 'state' ? episode.state : undefined, golden.expectedState);
+    assert.ok(host);
     assert.deepEqual(
       host.newEvents.map(({ IsPlayed: _p, Timestamp: _t, ...rest }) => rest),
       golden.expectedHost.newEvents,

@@ -21,3 +21,4 @@ export type { RuntimeStatus } from './store.js';
 export { EventType, eventTypeName, type HistoryEvent, type OrchestratorState, type WireAction } from './history.js';
 export { invokeOrchestrator, upperSchemaVersion, upperSchemaVersionNew, type EpisodeResult } from './invokeOrchestrator.js';
 export { replayActions, type ExtensionReplayResult } from './extensionReplay.js';
+export { replayHistory, type ReplayResult } from './replay.js';
