@@ -12,7 +12,8 @@ export type DeterminismRule =
   | 'random'
   | 'timer'
   | 'process'
-  | 'crypto';
+  | 'crypto'
+  | 'async';
 
 export interface DeterminismFinding {
   file: string;
@@ -71,6 +72,10 @@ export function lintPlaybookSource(file: string, text: string): DeterminismFindi
       if (target === 'Date.now') report(node, 'clock', '`Date.now` reads the clock: use ctx.now()');
       if (target === 'Math.random') report(node, 'random', '`Math.random` is not deterministic: use ctx.newGuid()');
       if (target === 'performance.now') report(node, 'clock', '`performance.now` reads the clock: use ctx.now()');
+    } else if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
+      report(node, 'async', '`await` does not survive replay: yield* a step (ctx.run, ctx.sleep) instead');
+    } else if (ts.isFunctionLike(node) && ts.getModifiers(node as ts.FunctionLikeDeclaration)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+      report(node, 'async', 'an async function in a playbook runs outside the orchestration: write a generator step instead');
     } else if (ts.isIdentifier(node) && Object.hasOwn(forbiddenGlobals, node.text) && isValueReference(node)) {
       const { rule, message } = forbiddenGlobals[node.text]!;
       report(node, rule, message);

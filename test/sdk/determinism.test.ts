@@ -20,6 +20,7 @@ test('reports every forbidden use with file:line:col', () => {
     "  const g = await import('node:child_process');", // 11
     '  setInterval(() => undefined, 1);', // 12
     '}',
+    'export async function later() { await Promise.resolve(); }', // 14
   ].join('\n');
   const findings = lintPlaybookSource('playbooks/bad.ts', source);
   assert.deepEqual(
@@ -34,8 +35,11 @@ test('reports every forbidden use with file:line:col', () => {
       [8, 3, 'timer'],
       [9, 13, 'process'],
       [10, 13, 'crypto'],
+      [11, 13, 'async'],
       [11, 19, 'node-builtin'],
       [12, 3, 'timer'],
+      [14, 1, 'async'],
+      [14, 33, 'async'],
     ],
   );
   assert.equal(formatFinding(findings[0]!), "playbooks/bad.ts:1:1 import of Node built-in 'node:fs/promises' in a playbook [node-builtin]");
