@@ -5,42 +5,60 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args.js';
 import { ApiError } from './client.js';
 import { processIo, type Io } from './output.js';
-import {
-  cancelCommand, decideCommand, exportCommand, playbooksCommand, remoteFlags, runCommand, runsCommand, showCommand,
-} from './commands/remote.js';
-import { localCommands } from './commands/local.js';
-import { newCommandSpec } from './commands/new.js';
-import { replayCommandSpec } from './commands/replay.js';
 
 interface Command {
+  /** Flags that take a value, and switches. */
   flags: FlagSpec;
-  usage: string;
+  /** `<synopsis>` and a one-line description. */
+  usage: [string, string];
+  /** Loaded on use, so `soar runs` does not load the TypeScript compiler that `soar validate` needs. */
   run(args: ParsedArgs, io: Io): Promise<number>;
 }
 
+const remote = (): Promise<typeof import('./commands/remote.js')> => import('./commands/remote.js');
+const local = (): Promise<typeof import('./commands/local.js')> => import('./commands/local.js');
+const flags = (values: string[], switches: string[] = []): FlagSpec => ({ values, switches });
+
 const commands: Record<string, Command> = {
-  playbooks: { flags: remoteFlags.playbooks, usage: 'playbooks                      list the playbooks the app runs', run: playbooksCommand },
+  playbooks: { flags: flags([]), usage: ['playbooks', 'list the playbooks the app runs'], run: async (a, io) => (await remote()).playbooksCommand(a, io) },
   run: {
-    flags: remoteFlags.run,
-    usage: 'run <playbook> --incident <ARM id|number|file> [--dry-run] [--wait] [--force]\n                                 start a playbook on an incident (a dry run waits and prints the plan)',
-    run: runCommand,
+    flags: flags(['incident', 'poll-ms', 'timeout-ms'], ['dry-run', 'wait', 'force']),
+    usage: ['run <playbook> --incident <ARM id|number|file> [--dry-run] [--wait] [--force]', 'start a playbook on an incident; --wait follows its steps, a dry run waits and prints the plan'],
+    run: async (a, io) => (await remote()).runCommand(a, io),
   },
-  runs: { flags: remoteFlags.runs, usage: 'runs [--incident x] [--status s] [--playbook p] [--from t] [--to t] [--all]', run: runsCommand },
-  show: { flags: remoteFlags.show, usage: 'show <run>                     a run and its step timeline', run: showCommand },
-  cancel: { flags: remoteFlags.cancel, usage: 'cancel <run> [--reason text]   terminate a run (comments on the incident)', run: cancelCommand },
-  approve: { flags: remoteFlags.approve, usage: 'approve <run> [--approver e-mail]', run: (a, io) => decideCommand('approve', a, io) },
-  reject: { flags: remoteFlags.reject, usage: 'reject <run> [--approver e-mail]', run: (a, io) => decideCommand('reject', a, io) },
-  export: { flags: remoteFlags.export, usage: 'export <run> [--out file]      write the run\'s durable history as JSON', run: exportCommand },
-  new: newCommandSpec,
-  replay: replayCommandSpec,
-  ...localCommands,
+  runs: {
+    flags: flags(['incident', 'status', 'playbook', 'from', 'to', 'top', 'continuation-token'], ['all']),
+    usage: ['runs [--incident x] [--status s] [--playbook p] [--from t] [--to t] [--top n] [--all]', 'list runs, newest first'],
+    run: async (a, io) => (await remote()).runsCommand(a, io),
+  },
+  show: { flags: flags([]), usage: ['show <run>', 'a run and its step timeline'], run: async (a, io) => (await remote()).showCommand(a, io) },
+  cancel: { flags: flags(['reason']), usage: ['cancel <run> [--reason text]', 'terminate a run and comment the reason on its incident'], run: async (a, io) => (await remote()).cancelCommand(a, io) },
+  approve: { flags: flags(['approver']), usage: ['approve <run> [--approver e-mail]', "answer the run's pending approval"], run: async (a, io) => (await remote()).decideCommand('approve', a, io) },
+  reject: { flags: flags(['approver']), usage: ['reject <run> [--approver e-mail]', "reject the run's pending approval"], run: async (a, io) => (await remote()).decideCommand('reject', a, io) },
+  export: { flags: flags(['out']), usage: ['export <run> [--out file]', "write the run's durable history as JSON"], run: async (a, io) => (await remote()).exportCommand(a, io) },
+  replay: {
+    flags: flags(['app', 'main']),
+    usage: ['replay <file> [--app dir]', 'replay an exported run against the current code (fails naming the diverging step)'],
+    run: async (a, io) => (await import('./commands/replay.js')).replayCommand(a, io),
+  },
+  new: { flags: flags(['app']), usage: ['new <name> [--app dir]', 'scaffold a playbook and its test, listed in the catalogue'], run: async (a, io) => (await import('./commands/new.js')).newCommand(a, io) },
+  validate: {
+    flags: flags(['app']),
+    usage: ['validate [--app dir]', 'load every playbook: unique names, triggers, settings, determinism lint'],
+    run: async (a, io) => (await local()).validateCommand(a, io),
+  },
+  doctor: {
+    flags: flags(['app']),
+    usage: ['doctor [--app dir]', 'the permissions every action needs; check settings, endpoints and the app'],
+    run: async (a, io) => (await local()).doctorCommand(a, io),
+  },
 };
 
 function help(): string {
   return [
     'Usage: soar <command> [options]',
     '',
-    ...Object.values(commands).map((c) => `  soar ${c.usage}`),
+    ...Object.values(commands).map((c) => `  soar ${c.usage[0]}\n      ${c.usage[1]}`),
     '',
     'Options for every command: --json (machine-readable output), --url <app URL> (or SOAR_URL, default',
     'http://localhost:7071), --key <function key> (or SOAR_KEY), --help.',
@@ -62,13 +80,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     const args = parseArgs(rest, command.flags);
     if (args.switches.has('help')) {
-      io.out(`Usage: soar ${command.usage}`);
+      io.out(`Usage: soar ${command.usage[0]}\n  ${command.usage[1]}`);
       return 0;
     }
     return await command.run(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`soar ${name}: ${err.message}\nUsage: soar ${command.usage}`);
+      io.err(`soar ${name}: ${err.message}\nUsage: soar ${command.usage[0]}`);
       return 2;
     }
     const message = err instanceof ApiError ? err.message : (err as Error).message;

@@ -159,8 +159,3 @@ async function localSettings(appDir: string): Promise<Record<string, string>> {
 function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
 }
-
-export const localCommands = {
-  validate: { flags: { values: ['app'], switches: [] }, usage: 'validate [--app dir]            load every playbook: names, triggers, settings, determinism lint', run: validateCommand },
-  doctor: { flags: { values: ['app'], switches: [] }, usage: 'doctor [--app dir]              permissions every action needs; settings and endpoints check', run: doctorCommand },
-};

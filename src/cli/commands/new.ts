@@ -34,12 +34,6 @@ export async function newCommand(args: ParsedArgs, io: Io): Promise<number> {
   return 0;
 }
 
-export const newCommandSpec = {
-  flags: { values: ['app'], switches: [] },
-  usage: 'new <name> [--app dir]          scaffold a playbook and its test, listed in the catalogue',
-  run: newCommand,
-};
-
 export function camelCase(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }

@@ -9,17 +9,6 @@ import type { RunDetail, RunPage } from '../../operations/runs.js';
 import type { ManualRunResponse } from '../../operations/manualRun.js';
 import { isTerminal } from '../../operations/runs.js';
 
-export const remoteFlags = {
-  playbooks: { values: [], switches: [] },
-  run: { values: ['incident', 'poll-ms', 'timeout-ms'], switches: ['dry-run', 'wait', 'force'] },
-  runs: { values: ['incident', 'status', 'playbook', 'from', 'to', 'top', 'continuation-token'], switches: ['all'] },
-  show: { values: [], switches: [] },
-  cancel: { values: ['reason'], switches: [] },
-  approve: { values: ['approver'], switches: [] },
-  reject: { values: ['approver'], switches: [] },
-  export: { values: ['out'], switches: [] },
-} as const;
-
 interface CatalogueEntry {
   name: string;
   title?: string;

@@ -16,9 +16,3 @@ export async function replayCommand(args: ParsedArgs, io: Io): Promise<number> {
   else io.out(`✗ ${report.instanceId} (${report.orchestration}) does not replay: ${report.message}`);
   return report.ok ? 0 : 1;
 }
-
-export const replayCommandSpec = {
-  flags: { values: ['app', 'main'], switches: [] },
-  usage: 'replay <file> [--app dir]       replay an exported run against the current code (non-determinism check)',
-  run: replayCommand,
-};
