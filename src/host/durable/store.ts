@@ -165,7 +165,6 @@ export class DurableStore {
       updateInstance: p(`UPDATE instances SET execution_id = ?, status = ?, input = ?, output = ?, custom_status = ?,
         updated_at = ? WHERE id = ?`),
       deleteHistory: p('DELETE FROM history WHERE instance_id = ?'),
-      dueMessages: p('SELECT * FROM messages WHERE instance_id = ? AND visible_at <= ? ORDER BY id'),
       insertMessage: p('INSERT INTO messages (instance_id, execution_id, visible_at, kind, body) VALUES (?, ?, ?, ?, ?)'),
       deleteMessage: p('DELETE FROM messages WHERE id = ?'),
       deleteMessages: p('DELETE FROM messages WHERE instance_id = ?'),
@@ -173,7 +172,7 @@ export class DurableStore {
       deleteActivity: p('DELETE FROM activities WHERE id = ?'),
       deleteActivities: p('DELETE FROM activities WHERE instance_id = ?'),
       allActivities: p('SELECT * FROM activities ORDER BY id'),
-      allMessagesFull: p('SELECT * FROM messages ORDER BY id'),
+      allMessages: p('SELECT * FROM messages ORDER BY id'),
       begin: p('BEGIN IMMEDIATE'),
       commit: p('COMMIT'),
       rollback: p('ROLLBACK'),
@@ -206,13 +205,9 @@ export class DurableStore {
     return (this.#s.history!.all(id) as { events: string }[]).flatMap((r) => JSON.parse(r.events) as HistoryEvent[]);
   }
 
-  dueMessages(instanceId: string, nowMs: number): MessageRow[] {
-    return (this.#s.dueMessages!.all(instanceId, nowMs) as Record<string, unknown>[]).map(toMessage);
-  }
-
   /** Every queued message (loaded on start-up). */
   allMessages(): MessageRow[] {
-    return (this.#s.allMessagesFull!.all() as Record<string, unknown>[]).map(toMessage);
+    return (this.#s.allMessages!.all() as Record<string, unknown>[]).map(toMessage);
   }
 
   allActivities(): ActivityRow[] {
