@@ -7,7 +7,7 @@
 // 3. Tell the owners (GitHub: repository admins + CODEOWNERS; Azure DevOps: project administrators).
 // 4. Leave the incident Active and labelled for an analyst. A missing custom detail is commented (what could
 //    not be done and why), not a crash.
-import { azdo, definePlaybook, github, html, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, github, html, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 /** Our analytic rules (deploy/rules): Azure DevOps policy disabled, GitHub branch protection removed. */
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000004';
@@ -46,6 +46,18 @@ export const branchPolicyDisabled = definePlaybook({
   version: '1.0.0',
   when: { analyticRuleIds: [AZDO_RULE, GITHUB_RULE] },
   settings,
+  actions: [
+    azdo.enablePolicy,
+    azdo.lockBranch,
+    azdo.getProjectAdministrators,
+    github.applyRuleset,
+    github.lockBranch,
+    github.getRepositoryOwners,
+    email.sendEmail,
+    sentinel.addTask,
+    sentinel.addComment,
+    sentinel.updateIncident,
+  ],
   *run(ctx) {
     const platform = detail(ctx, 'Platform');
     const outcome: Outcome =

@@ -8,7 +8,7 @@
 // A list entry is an extension id ('publisher.extension') or a whole publisher ('publisher').
 // The shipped rule "Azure DevOps New Extension Added" names no extension (custom detail ExtensionId): then the
 // incident is commented and left Active for an analyst.
-import { azdo, definePlaybook, html, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, html, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 /** Our analytic rule (deploy/rules) and the shipped "Azure DevOps New Extension Added". */
 const RULE = '5ca1ab1e-0000-4000-8000-000000000007';
@@ -47,6 +47,7 @@ export const extensionInstalled = definePlaybook({
   version: '1.0.0',
   when: { analyticRuleIds: [RULE, SHIPPED_RULE] },
   settings,
+  actions: [azdo.uninstallExtension, email.sendEmail, sentinel.addComment, sentinel.updateIncident],
   *run(ctx) {
     const extensionId = detail(ctx, 'ExtensionId');
     if (!extensionId) {

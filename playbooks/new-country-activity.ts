@@ -6,7 +6,7 @@
 // 5. Set the incident Active, assign it and label it for an analyst.
 // A GitHub-only account (no Entra id) cannot be contained here: the run comments what it could not do and still
 // tells the SOC. A step that fails does not stop the others; the run then fails with every failure commented.
-import { azdo, definePlaybook, entra, html, z, type Attempt, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, entra, html, sentinel, z, type Attempt, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 /** Our analytic rules (deploy/rules) and the shipped "GitHub Activites from a New Country". */
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000006';
@@ -47,6 +47,16 @@ export const newCountryActivity = definePlaybook({
   version: '1.0.0',
   when: { analyticRuleIds: [AZDO_RULE, GITHUB_RULE, SHIPPED_GITHUB_RULE] },
   settings,
+  actions: [
+    entra.getUser,
+    entra.revokeSignInSessions,
+    entra.disableAccount,
+    entra.getManager,
+    azdo.revokeUserPats,
+    email.sendEmail,
+    sentinel.addComment,
+    sentinel.updateIncident,
+  ],
   *run(ctx) {
     const where = origin(ctx);
     const outcomes: Outcome[] = [];
