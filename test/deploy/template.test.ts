@@ -10,10 +10,10 @@ import { readSample, repoRoot, settingsReadByApp, settingsReadByHostJson } from 
 type Json = Record<string, any>;
 const load = (rel: string): Json => JSON.parse(readFileSync(path.join(repoRoot, rel), 'utf8')) as Json;
 
-/** The whole solution; deploy/azuredeploy.json is the relay alone (for an app deployed some other way). */
-const TEMPLATE_PATH = 'deploy/solution/azuredeploy.json';
+/** The whole solution; deploy/relay/azuredeploy.json is the relay alone (for an app deployed some other way). */
+const TEMPLATE_PATH = 'deploy/azuredeploy.json';
 const template = load(TEMPLATE_PATH);
-const relayTemplate = load('deploy/azuredeploy.json');
+const relayTemplate = load('deploy/relay/azuredeploy.json');
 const deployReadme = readFileSync(path.join(repoRoot, 'deploy/README.md'), 'utf8');
 
 const resources = template.resources as Json[];

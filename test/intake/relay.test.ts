@@ -1,9 +1,9 @@
-// Static checks of the relay ARM template (deploy/azuredeploy.json): the form Sentinel users deploy.
+// Static checks of the relay ARM template (deploy/relay/azuredeploy.json): the form Sentinel users deploy.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-const template = JSON.parse(readFileSync(new URL('../../../deploy/azuredeploy.json', import.meta.url), 'utf8'));
+const template = JSON.parse(readFileSync(new URL('../../../deploy/relay/azuredeploy.json', import.meta.url), 'utf8'));
 const workflow = template.resources.find((r: any) => r.type === 'Microsoft.Logic/workflows');
 const definition = workflow.properties.definition;
 const forward = Object.values(definition.actions).find((a: any) => a.type === 'Http') as any;
