@@ -18,7 +18,7 @@ const webhook = `${host.url}/runtime/webhooks/durabletask`;
 const code = `code=${encodeURIComponent(host.functionKey)}`;
 
 async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 1500; i++) {
     const value = await fn();
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 10));
