@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { normaliseIncident } from '../../src/incident/normalise.js';
 import { fixture, PlaybookHarness, type Json } from './harness.js';
 
 let h: PlaybookHarness;
@@ -156,4 +157,18 @@ test('the shipped rule names no extension: nothing is uninstalled or asked, the 
   assert.equal(installed().length, 2);
   assert.equal(h.incident(INCIDENT).properties.status, 'Active');
   assert.ok(h.comments(INCIDENT).some((c) => c.includes('the incident does not name it (custom detail ExtensionId)')));
+});
+
+test('a dry run assumes the approval and plans the uninstall without asking anyone or changing anything', async () => {
+  const incident = JSON.parse(JSON.stringify(normaliseIncident(fixture('extension-installed-azdo'))));
+  await h.start('playbook-extension-installed', 'extension-installed-dry-run-1', { incident, dryRun: true });
+  const status = await h.settle('extension-installed-dry-run-1');
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.equal(installed().length, 2);
+  assert.equal(h.outbox().length, 0);
+  assert.equal(h.incident(INCIDENT).properties.status, 'New');
+  const comments = h.comments(INCIDENT);
+  assert.equal(comments.length, 1);
+  assert.match(comments[0]!, /a dry run assumes approval/);
+  assert.ok(comments[0]!.includes('(azdo.uninstallExtension)'), comments[0]);
 });
