@@ -160,7 +160,11 @@ describe('sentinel.updateIncident rules', () => {
     // Our PUT is held for 400 ms; as soon as our first read completes, another writer changes the incident.
     h.sandbox.faults.add({ service: 'sentinel', method: 'PUT', pathPattern: incidentPath().source, latencyMs: 400, count: 1 });
     const running = h.run(sentinel.updateIncident, { incidentId: INCIDENT, severity: 'Low' });
-    while (!h.sandbox.calls({ service: 'sentinel' }).some((c) => c.method === 'GET')) await new Promise((r) => setTimeout(r, 2));
+    const deadline = Date.now() + 5000;
+    while (!h.sandbox.calls({ service: 'sentinel' }).some((c) => c.method === 'GET')) {
+      assert.ok(Date.now() < deadline, 'the incident was read');
+      await new Promise((r) => setTimeout(r, 2));
+    }
     incidentOf(h.sandbox.world()).etag = '"changed-by-another-writer"';
     await running;
     assert.equal(incidentOf(h.sandbox.world()).properties.severity, 'Low');
