@@ -236,3 +236,33 @@ export function checkCompleted(world: World, c: ChaosCase): Outcome {
   }
   return { problems, duplicates };
 }
+
+/** GitHub allows 60 unauthenticated credential-revocation requests an hour per address (the sandbox too). */
+const REVOCATION_RATE_LIMITED = /github\.revokeCredentials\) failed: GitHub API 403: API rate limit exceeded/;
+
+/**
+ * A secret-committed GitHub run that failed only because GitHub's credential-revocation rate limit was used
+ * up: everything else was done, the failure is commented and the incident stays Active. Undefined when the
+ * run failed for another reason (or is another kind).
+ */
+export function checkRevocationRateLimited(world: World, c: ChaosCase, output: unknown): Outcome | undefined {
+  if (c.kind !== 'secret-committed-github' || !REVOCATION_RATE_LIMITED.test(JSON.stringify(output))) return undefined;
+  const problems: string[] = [];
+  let duplicates = 0;
+  const fail = (what: string): void => void problems.push(`${c.name} (rate-limited revocation): ${what}`);
+  const incident = world.sentinel.incidents.find((i) => i.name === c.name)!;
+  const comments = incident.comments.map((m) => m.properties.message);
+  if (comments.length > 2) duplicates += comments.length - 2;
+  const last = comments.at(-1) ?? '';
+  if (comments.length !== 2 || !/failed/.test(last) || !/API rate limit exceeded/.test(last) || !/The incident stays Active/.test(last)) {
+    fail(`expected a start and a failure comment naming the rate limit, got ${comments.length}`);
+  }
+  if (incident.properties.status !== 'Active') fail(`incident is ${incident.properties.status}, expected Active`);
+  const repo = world.github.repos.find((r) => r.owner === 'contoso' && r.name === c.repository);
+  if (repo?.secretScanningAlerts[0]?.state !== 'open') fail('the alert was resolved although the token was not revoked');
+  if (repo?.visibility !== 'private') fail('repository not made private');
+  const mails = mailsOf(world, c.number).length;
+  if (mails > 2) duplicates += mails - 2;
+  if (mails !== 2) fail(`${mails} mails, expected the owners' and the committer's`);
+  return { problems, duplicates };
+}

@@ -90,7 +90,10 @@ export class ChaosEnv {
   /** One per process (the app's modules load once). `settings` are applied over the sandbox's and CHAOS_SETTINGS. */
   static async start(world: object, settings: Record<string, string> = {}): Promise<ChaosEnv> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'soar-chaos-'));
-    const sandbox = await startSandbox({ world, caFile: path.join(dir, 'sandbox-ca.pem') });
+    // As npm start does: the sandbox's request lines go to the host's log (and are searched for secrets).
+    const logger = new HostLogger({ mode: 'silent', level: 'debug' });
+    const sandbox = await startSandbox({ world, caFile: path.join(dir, 'sandbox-ca.pem'), log: (line) => logger.debug(`Sandbox: ${line}`) });
+    logger.redactor.addSecretSettings(sandbox.appSettings);
     const clock = new VirtualClock(Date.now());
     const host = await startHost({
       appDir: repoRoot,
@@ -98,7 +101,7 @@ export class ChaosEnv {
       clock,
       readLocalSettings: false,
       settings: { ...sandbox.appSettings, ...CHAOS_SETTINGS, ...settings },
-      logger: new HostLogger({ mode: 'silent', level: 'debug' }),
+      logger,
     });
     return new ChaosEnv(host, sandbox, clock, dir);
   }

@@ -10,7 +10,7 @@ export type Size = 'light' | 'full';
 
 const SIZES = {
   light: { burst: 32, faults: 12, forbidden: 8, secrets: 4, crash: 16, killAfter: 8, crashTimeoutMs: 60_000 },
-  full: { burst: 1000, faults: 200, forbidden: 60, secrets: 24, crash: 1000, killAfter: 400, crashTimeoutMs: 240_000 },
+  full: { burst: 1000, faults: 200, forbidden: 60, secrets: 24, crash: 1000, killAfter: 400, crashTimeoutMs: 420_000 },
 } as const;
 
 export interface ChaosPlan {

@@ -3,7 +3,7 @@
 // when its `problems` list is empty.
 import type { OrchestrationStatus } from '../../src/host/durable/runtime.js';
 import type { World } from '../../src/sandbox/index.js';
-import { checkCompleted, leakedToken, mailsOf, makeCase, type ChaosCase } from './cases.js';
+import { checkCompleted, checkRevocationRateLimited, leakedToken, mailsOf, makeCase, type ChaosCase } from './cases.js';
 import { send, type ChaosEnv, type Delivery } from './env.js';
 import type { ScenarioResult } from './report.js';
 
@@ -42,14 +42,30 @@ function tally(ids: Map<ChaosCase, string>, statuses: Map<string, OrchestrationS
   }
 }
 
-function expectCompleted(world: World, ids: Map<ChaosCase, string>, statuses: Map<string, OrchestrationStatus>, out: ScenarioResult): void {
+/**
+ * Every run completed with its effects; the only failure accepted is GitHub's credential-revocation rate
+ * limit (60 requests an hour), and only with its failure comment and everything else done.
+ */
+export function expectCompleted(world: World, ids: Map<ChaosCase, string>, statuses: Map<string, OrchestrationStatus>, out: ScenarioResult): void {
+  let rateLimited = 0;
   for (const [c, id] of ids) {
     const status = statuses.get(id);
-    if (status?.runtimeStatus === 'Failed') out.problems.push(`${c.name}: run failed: ${JSON.stringify(status.output).slice(0, 300)}`);
-    if (status?.runtimeStatus !== 'Completed') continue;
-    const outcome = checkCompleted(world, c);
+    let outcome;
+    if (status?.runtimeStatus === 'Completed') outcome = checkCompleted(world, c);
+    else if (status?.runtimeStatus === 'Failed') {
+      outcome = checkRevocationRateLimited(world, c, status.output);
+      if (outcome) rateLimited++;
+      else out.problems.push(`${c.name}: run failed: ${JSON.stringify(status.output).slice(0, 300)}`);
+    }
+    if (!outcome) continue;
     out.problems.push(...outcome.problems);
     out.duplicates += outcome.duplicates;
+  }
+  if (rateLimited > 0) {
+    out.notes.push(
+      `${rateLimited} secret-committed runs failed because GitHub's credential revocation allows 60 unauthenticated requests an hour; ` +
+        'each left its failure comment, the incident Active and the alert open, and did every other step',
+    );
   }
 }
 
