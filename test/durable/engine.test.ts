@@ -322,3 +322,22 @@ test('log lines name state changes but never inputs or outputs', async () => {
   assert.ok(t.log.lines.some((l) => l.includes("Orchestration 'encodings'") && l.includes('Running → Completed')));
   assert.ok(t.log.lines.every((l) => !l.includes(secret) && !l.includes('Hello Tokyo')));
 });
+
+test('the durableClient binding data names every management URL with the key, and the rpc base', () => {
+  const data = JSON.parse(runtime.clientBindingData().json!) as {
+    taskHubName: string;
+    rpcBaseUrl: string;
+    creationUrls: Record<string, string>;
+    managementUrls: Record<string, string>;
+  };
+  assert.equal(data.taskHubName, 'TestHub');
+  assert.equal(data.rpcBaseUrl, 'http://localhost:7071/durabletask/');
+  assert.equal(
+    data.managementUrls.statusQueryGetUri,
+    'http://localhost:7071/runtime/webhooks/durabletask/instances/INSTANCEID?taskHub=TestHub&connection=Storage&code=test-function-key',
+  );
+  for (const url of [...Object.values(data.creationUrls), ...Object.values(data.managementUrls).slice(1)]) {
+    assert.match(url, /code=test-function-key/);
+  }
+  assert.equal(runtime.managementPayload('a b').statusQueryGetUri.split('?')[0], 'http://localhost:7071/runtime/webhooks/durabletask/instances/a%20b');
+});

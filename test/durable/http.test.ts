@@ -123,4 +123,9 @@ test('the Durable HTTP API: key required on the webhook path, 409 on a running i
   assert.equal((await fetch(`${webhook}/instances/ticket-1/raiseEvent/decision?${code}`, { method: 'POST', body: '1' })).status, 410);
   const purged = await fetch(`${webhook}/instances/ticket-1?${code}`, { method: 'DELETE' });
   assert.deepEqual([purged.status, await purged.json()], [200, { instancesDeleted: 1 }]);
+  const purgedBy = await fetch(`${webhook}/instances/?runtimeStatus=Completed,Terminated&${code}`, { method: 'DELETE' });
+  assert.equal(purgedBy.status, 200);
+  assert.ok(((await purgedBy.json()) as { instancesDeleted: number }).instancesDeleted >= 1);
+  assert.equal((await fetch(`${webhook}/instances/?runtimeStatus=Completed&${code}`).then((r) => r.json()) as unknown[]).length, 0);
+  assert.equal((await fetch(`${webhook}/entities/counter/one?${code}`)).status, 501);
 });
