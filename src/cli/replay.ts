@@ -9,9 +9,8 @@
 // a false divergence.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { replayActions } from '../host/durable/extensionReplay.js';
-import { EventType, longRunningTimerIntervalMs, maximumShortTimerMs, newEvent, type HistoryEvent } from '../host/durable/history.js';
-import { invokeOrchestrator } from '../host/durable/invokeOrchestrator.js';
+import { EventType, newEvent, type HistoryEvent } from '../host/durable/history.js';
+import { replayHistory } from '../host/durable/replay.js';
 import { loadApp, type LoadedApp } from '../host/loadApp.js';
 
 /** What `soar export` writes. */
@@ -82,22 +81,11 @@ export async function replayRun(app: LoadedApp, run: ExportedRun): Promise<Repla
     return { ...base, ok: false, events: 0, message: `the app no longer has an orchestration named '${run.name}'.` };
   }
   const history = rebuildHistory(run);
-  const result = await invokeOrchestrator(
-    app.registrations,
-    run.name,
-    { historyJson: JSON.stringify(history), inputJson: JSON.stringify(run.input ?? null), instanceId: run.instanceId, parentInstanceId: null },
-    () => undefined,
-  );
+  const { episode, host: replay } = await replayHistory(app.registrations, run.name, history, { instanceId: run.instanceId, input: run.input ?? null });
   const report = { ...base, events: history.length };
-  if (result.kind === 'crash') return { ...report, ok: false, message: `the orchestrator crashed: ${result.message}` };
-  const state = result.state;
-  const last = history.at(-1);
-  const replay = replayActions(history, state.actions[0] ?? [], {
-    instanceId: run.instanceId,
-    nowMs: last ? Date.parse(last.Timestamp) : 0,
-    maximumShortTimerMs,
-    longRunningTimerIntervalMs,
-  });
+  if (episode.kind === 'crash') return { ...report, ok: false, message: `the orchestrator crashed: ${episode.message}` };
+  const state = episode.state;
+  if (!replay) throw new Error('replayHistory returned an orchestrator state without the host check.');
   if (replay.failure) return { ...report, ok: false, message: replay.failure };
   if (state.error !== undefined && run.runtimeStatus !== 'Failed') {
     return { ...report, ok: false, message: `the orchestrator now fails where the recorded run did not: ${state.error}` };
