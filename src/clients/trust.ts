@@ -21,6 +21,9 @@ export function trustExtraCa(): void {
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ConfigError('SOAR_EXTRA_CA_FILE', `names a file without a PEM certificate: '${file}'`);
   }
+  if (typeof tls.setDefaultCACertificates !== 'function') {
+    throw new ConfigError('SOAR_EXTRA_CA_FILE', `needs Node.js with tls.setDefaultCACertificates (this is ${process.version}); set NODE_EXTRA_CA_CERTS instead`);
+  }
   tls.setDefaultCACertificates([...tls.getCACertificates('default'), pem]);
   trusted.add(file);
 }
