@@ -1,5 +1,6 @@
 // What commands print: human text on stdout, progress on stderr, or one JSON document with --json.
 import type { RunDetail, RunSummary } from '../operations/runs.js';
+import { formatDuration } from '../operations/page.js';
 import type { TimelineStep } from '../operations/timeline.js';
 
 export interface Io {
@@ -21,7 +22,7 @@ const marks: Record<TimelineStep['status'], string> = {
 };
 
 export function stepLine(step: TimelineStep): string {
-  const duration = step.durationInMs === undefined ? '' : ` (${formatMs(step.durationInMs)})`;
+  const duration = step.durationInMs === undefined ? '' : ` (${formatDuration(step.durationInMs)})`;
   const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
   const error = step.error ? `\n      ${step.error}` : '';
   return `  ${marks[step.status]} ${step.title}${duration}${attempts}${step.status === 'planned' ? ' [planned]' : ''}${error}`;
@@ -73,10 +74,4 @@ function plannedInput(result: unknown): string {
   const { incidentId: _incidentId, ...rest } = input as Record<string, unknown>;
   const text = JSON.stringify(rest);
   return `: ${text.length > 160 ? `${text.slice(0, 160)}…` : text}`;
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 1_000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
 }

@@ -121,7 +121,7 @@ export function rebuildHistory(run: ExportedRun): HistoryEvent[] {
   });
   scheduled.sort((a, b) => a.at - b.at || a.order - b.order);
   const idOf = new Map<Record<string, unknown>, number>();
-  const schedulingAt = new Map<number, HistoryEvent[]>();
+  const schedulingEvents: HistoryEvent[] = [];
   scheduled.forEach((s, id) => {
     idOf.set(s.event, id);
     const type = s.event['EventType'];
@@ -133,13 +133,13 @@ export function rebuildHistory(run: ExportedRun): HistoryEvent[] {
           : newEvent(EventType.SubOrchestrationInstanceCreated, s.at, {
               EventId: id, Name: String(s.event['FunctionName'] ?? ''), InstanceId: String(s.event['InstanceId'] ?? ''),
             });
-    schedulingAt.set(id, [event]);
+    schedulingEvents.push(event);
   });
 
   // Each scheduling event goes in just before the first message that needs it (ids rise in schedule order).
   let emitted = 0;
   const emitThrough = (id: number): void => {
-    for (; emitted <= id && emitted < scheduled.length; emitted++) history.push(...(schedulingAt.get(emitted) ?? []));
+    for (; emitted <= id && emitted < schedulingEvents.length; emitted++) history.push(schedulingEvents[emitted]!);
   };
   const openTimers = scheduled.filter((s) => s.event['EventType'] === 'TimerCreated');
   let clock = startTs;
@@ -151,7 +151,7 @@ export function rebuildHistory(run: ExportedRun): HistoryEvent[] {
     history.push(newEvent(EventType.OrchestratorCompleted, clock), newEvent(EventType.OrchestratorStarted, at), inbound);
     clock = at;
   }
-  emitThrough(scheduled.length - 1);
+  emitThrough(schedulingEvents.length - 1);
   return history;
 }
 
