@@ -150,6 +150,13 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     const server: HostServer = await listen({ mounts, triggers, logger }, port);
     cleanups.push(() => server.close());
     baseUrl = `http://127.0.0.1:${server.port}`;
+    // As Core Tools does: without WEBSITE_HOSTNAME, durable-functions rewrites every management URL to :7071.
+    if (!process.env.WEBSITE_HOSTNAME) {
+      process.env.WEBSITE_HOSTNAME = `127.0.0.1:${server.port}`;
+      cleanups.push(() => {
+        delete process.env.WEBSITE_HOSTNAME;
+      });
+    }
 
     await durable.start();
     timers.start();
