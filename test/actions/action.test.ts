@@ -129,6 +129,15 @@ describe('catalogue', () => {
   });
 });
 
+describe('typed handles', () => {
+  test('optional inputs stay optional for callers (defaults are applied inside the action)', () => {
+    const task: Parameters<typeof sentinel.addTask.run>[0] = { incidentId: 'inc-1', title: 'Check' };
+    const ruleset: Parameters<typeof github.applyRuleset.run>[0] = { owner: 'contoso', repo: 'infra' };
+    assert.ok(sentinel.addTask.input.safeParse(task).success);
+    assert.ok(github.applyRuleset.input.safeParse(ruleset).success);
+  });
+});
+
 describe('html', () => {
   test('escapes interpolated values but not nested html or the template itself', () => {
     const title = '<img src=x onerror=alert(1)> & "quotes"';

@@ -27,7 +27,7 @@ export const queryAuditLog = defineAction({
     startTime: z.iso.datetime({ offset: true }),
     endTime: z.iso.datetime({ offset: true }).optional(),
     actionIds: z.array(z.string().min(1)).max(50).optional(),
-    maxEntries: z.number().int().min(1).max(5000).default(500),
+    maxEntries: z.number().int().min(1).max(5000).optional().describe('default 500'),
   }),
   output: z.object({ entries: z.array(entrySchema), truncated: z.boolean() }),
   permissions: [azdoPermission('vso.auditlog')],
@@ -35,10 +35,11 @@ export const queryAuditLog = defineAction({
   timeoutInMs: DEFAULT_TIMEOUT_MS,
   sideEffect: false,
   async run(input, ctx) {
+    const maxEntries = input.maxEntries ?? 500;
     const entries: Entry[] = [];
     let continuationToken: string | undefined;
     let hasMore = true;
-    while (hasMore && entries.length < input.maxEntries) {
+    while (hasMore && entries.length < maxEntries) {
       const { body } = await callAzdo<{ decoratedAuditLogEntries: Array<Record<string, unknown>>; continuationToken?: string | null; hasMore?: boolean }>({
         service: 'audit',
         method: 'GET',
@@ -54,7 +55,7 @@ export const queryAuditLog = defineAction({
       continuationToken = body.continuationToken || undefined;
       hasMore = body.hasMore === true && continuationToken !== undefined;
     }
-    return { entries: entries.slice(0, input.maxEntries), truncated: entries.length > input.maxEntries || hasMore };
+    return { entries: entries.slice(0, maxEntries), truncated: entries.length > maxEntries || hasMore };
   },
 });
 

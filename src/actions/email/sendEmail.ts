@@ -18,7 +18,7 @@ export const sendEmail = defineAction({
   input: z
     .object({
       to: z.array(recipient).min(1).max(50),
-      cc: z.array(recipient).max(50).default([]),
+      cc: z.array(recipient).max(50).optional(),
       // A CR/LF in a subject would let incident text inject headers: flatten it.
       subject: z.string().min(1).max(998).transform(singleLine),
       html: z.string().min(1).max(5_000_000),
@@ -38,7 +38,7 @@ export const sendEmail = defineAction({
         {
           senderAddress,
           content: { subject: input.subject, html: input.html, plainText: input.plainText },
-          recipients: { to: input.to, cc: input.cc },
+          recipients: { to: input.to, cc: input.cc ?? [] },
         },
         { operationId, abortSignal: ctx.signal },
       );

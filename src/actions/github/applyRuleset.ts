@@ -14,10 +14,10 @@ export const applyRuleset = defineAction({
     'pushes). A ruleset with the same name is left as it is, so a replay creates nothing twice.',
   input: z.object({
     ...repositoryInput,
-    name: z.string().min(1).max(100).default('soar-lockdown'),
-    enforcement: z.enum(['active', 'evaluate', 'disabled']).default('active'),
-    include: z.array(z.string().min(1)).min(1).default(['~DEFAULT_BRANCH']),
-    rules: z.array(z.enum(RULE_TYPES)).min(1).default(['update', 'deletion', 'non_fast_forward']),
+    name: z.string().min(1).max(100).optional().describe("default 'soar-lockdown'"),
+    enforcement: z.enum(['active', 'evaluate', 'disabled']).optional().describe("default 'active'"),
+    include: z.array(z.string().min(1)).min(1).optional().describe("ref patterns, default ['~DEFAULT_BRANCH']"),
+    rules: z.array(z.enum(RULE_TYPES)).min(1).optional().describe('default update, deletion, non_fast_forward'),
   }),
   output: z.object({ rulesetId: z.number().int(), created: z.boolean() }),
   permissions: [githubAppPermission('administration:write')],
@@ -28,16 +28,17 @@ export const applyRuleset = defineAction({
     const octokit = githubClient();
     const repo = { owner: input.owner, repo: input.repo, request: { signal: ctx.signal } };
     const existing = await callGitHub(() => octokit.paginate(octokit.rest.repos.getRepoRulesets, { ...repo, per_page: 100 }));
-    const same = existing.find((r) => r.name === input.name);
+    const name = input.name ?? 'soar-lockdown';
+    const same = existing.find((r) => r.name === name);
     if (same) return { rulesetId: same.id, created: false };
     const { data } = await callGitHub(() =>
       octokit.rest.repos.createRepoRuleset({
         ...repo,
-        name: input.name,
+        name,
         target: 'branch',
-        enforcement: input.enforcement,
-        conditions: { ref_name: { include: input.include, exclude: [] } },
-        rules: input.rules.map((type) => ({ type })),
+        enforcement: input.enforcement ?? 'active',
+        conditions: { ref_name: { include: input.include ?? ['~DEFAULT_BRANCH'], exclude: [] } },
+        rules: (input.rules ?? ['update', 'deletion', 'non_fast_forward']).map((type) => ({ type })),
       }),
     );
     return { rulesetId: data.id, created: true };

@@ -19,7 +19,7 @@ export const addTask = defineAction({
     incidentId: incidentInput,
     title: z.string().min(1).max(150),
     description: z.string().max(3000).optional(),
-    status: z.enum(['New', 'Completed']).default('New'),
+    status: z.enum(['New', 'Completed']).optional().describe("default 'New'"),
   }),
   output: z.object({ taskId: z.string() }),
   permissions: [azureRole('Sentinel', 'Microsoft Sentinel Responder')],
@@ -34,7 +34,7 @@ export const addTask = defineAction({
       method: 'PUT',
       url: `${incidentUrl(ref)}/tasks/${taskId}?api-version=${TASKS_API_VERSION}`,
       scope: ARM_SCOPE,
-      body: { properties: { title: input.title, description: input.description, status: input.status } },
+      body: { properties: { title: input.title, description: input.description, status: input.status ?? 'New' } },
       signal: ctx.signal,
     });
     return { taskId };

@@ -13,7 +13,7 @@ export const listIncidents = defineAction({
   input: z.object({
     createdAfter: z.iso.datetime({ offset: true }),
     statuses: z.array(z.enum(STATUSES)).min(1).optional(),
-    top: z.number().int().min(1).max(1000).default(200),
+    top: z.number().int().min(1).max(1000).optional().describe('default 200'),
   }),
   output: z.object({ incidents: z.array(incidentSummarySchema) }),
   permissions: [azureRole('Sentinel', 'Microsoft Sentinel Reader')],
@@ -21,13 +21,14 @@ export const listIncidents = defineAction({
   timeoutInMs: DEFAULT_TIMEOUT_MS,
   sideEffect: false,
   async run(input, ctx) {
+    const top = input.top ?? 200;
     const subscriptionId = requiredSetting('SENTINEL_SUBSCRIPTION_ID');
     const resourceGroup = requiredSetting('SENTINEL_RESOURCE_GROUP');
     const workspace = requiredSetting('SENTINEL_WORKSPACE_NAME');
     const pages = sentinelClient(subscriptionId).incidents.list(resourceGroup, workspace, {
       filter: `properties/createdTimeUtc ge ${new Date(input.createdAfter).toISOString()}`,
       orderby: 'properties/createdTimeUtc desc',
-      top: Math.min(input.top, 200),
+      top: Math.min(top, 200),
       abortSignal: ctx.signal,
     });
     const incidents: IncidentSummary[] = [];
@@ -36,7 +37,7 @@ export const listIncidents = defineAction({
         // Statuses are filtered here: one simple $filter clause is what every API version supports alike.
         if (input.statuses && !input.statuses.includes(incident.status as IncidentSummary['status'])) continue;
         incidents.push(summarise(incident));
-        if (incidents.length >= input.top) break;
+        if (incidents.length >= top) break;
       }
     });
     return { incidents };
