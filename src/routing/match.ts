@@ -38,8 +38,7 @@ function evaluate(incident: IncidentData, trigger: PlaybookTrigger): Verdict {
     () => anyOf('event type', [incident.eventType], trigger.eventTypes ?? ['Create']),
     () => anyOf('severity', [incident.severity], trigger.severities),
     () => anyOf('status', [incident.status], trigger.statuses),
-    () => anyOf('analytic rule', incident.analyticRuleGuids, trigger.analyticRuleIds?.map(ruleGuid)),
-    () => anyOf('analytic rule name', incident.analyticRuleNames, trigger.analyticRuleNames),
+    () => analyticRule(incident, trigger),
     () => anyOf('provider', [incident.provider], trigger.providerNames),
     () => anyOf('product', incident.productNames, trigger.productNames),
     () => anyOf('tactic', incident.tactics, trigger.tactics),
@@ -66,6 +65,19 @@ function anyOf(what: string, actual: readonly string[], wanted: readonly string[
   if (hit !== undefined) return { ok: true, reasons: [`${what} ${hit} is one of ${wanted.join(', ')}`] };
   const shown = actual.length === 0 ? 'none' : actual.join(', ');
   return { ok: false, why: `${what} ${shown} is not one of ${wanted.join(', ')}` };
+}
+
+/**
+ * Rule ids and rule names are one criterion: either may match. A rule created from a shipped template gets an id of
+ * its own, so a playbook names shipped rules by display name and its own rules by id.
+ */
+function analyticRule(incident: IncidentData, trigger: PlaybookTrigger): string | Verdict {
+  const byId = anyOf('analytic rule', incident.analyticRuleGuids, trigger.analyticRuleIds?.map(ruleGuid));
+  const byName = anyOf('analytic rule name', incident.analyticRuleNames, trigger.analyticRuleNames);
+  if (typeof byId === 'string') return byName;
+  if (typeof byName === 'string' || byId.ok) return byId;
+  if (byName.ok) return byName;
+  return { ok: false, why: `${byId.why}, and ${byName.why}` };
 }
 
 function title(value: string, trigger: PlaybookTrigger): string | Verdict {

@@ -1,6 +1,7 @@
 // What a playbook declares about the incidents it handles, and the checks `soar validate` runs on it.
 // Within one criterion any listed value matches (case-insensitive); all given criteria must match, except
-// `requiredEntityKinds` and `customDetails`, where every listed kind / detail must be present.
+// `requiredEntityKinds` and `customDetails`, where every listed kind / detail must be present. Rule ids and rule
+// names together form one criterion: a rule matched by either is enough.
 import { ENTITY_KINDS, EVENT_TYPES, SEVERITIES, STATUSES, type EventType, type IncidentStatus, type Severity } from '../incident/model.js';
 
 export interface PlaybookTrigger {

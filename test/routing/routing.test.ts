@@ -43,6 +43,19 @@ test('each criterion matches case-insensitively and says why', () => {
   ]);
 });
 
+test('rule ids and rule names are one criterion: either one matching is enough', () => {
+  const result = matchPlaybooks(incident('repo-deleted-github'), [
+    entry('ownIdOrShippedName', { analyticRuleIds: ['5ca1ab1e-0000-4000-8000-0000000000ff'], analyticRuleNames: ['GitHub - Repository was destroyed'] }),
+    entry('neither', { analyticRuleIds: ['5ca1ab1e-0000-4000-8000-0000000000ff'], analyticRuleNames: ['Some other rule'] }),
+  ]);
+  assert.deepEqual(result.matches.map((m) => m.entry.name), ['ownIdOrShippedName']);
+  assert.deepEqual(result.matches[0]!.reasons.slice(1), ['analytic rule name GitHub - Repository was destroyed is one of GitHub - Repository was destroyed']);
+  const none = matchPlaybooks(incident('repo-deleted-github'), [
+    entry('neither', { analyticRuleIds: ['5ca1ab1e-0000-4000-8000-0000000000ff'], analyticRuleNames: ['Some other rule'] }),
+  ]);
+  assert.match(none.reason ?? '', /neither: analytic rule 0b85a077-8ba5-4cb5-90f7-1e882afe10c3 is not one of 5ca1ab1e-0000-4000-8000-0000000000ff, and analytic rule name GitHub - Repository was destroyed is not one of Some other rule/);
+});
+
 test('all given criteria must hold; the miss is explained per playbook', () => {
   const result = matchPlaybooks(incident('repo-deleted-github'), [
     entry('highOnly', { severities: ['High'] }),
