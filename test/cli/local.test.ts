@@ -49,7 +49,7 @@ test('soar validate reports duplicate names, bad triggers and determinism findin
   assert.match(text, /playbooks\/clock\.ts:2:\d+/);
 });
 
-test('soar doctor lists the permissions of every action and checks settings, endpoints and the app', async () => {
+test('soar doctor lists the permissions the enabled playbooks need and checks settings, endpoints and the app', async () => {
   env = await startEnv();
   const app = path.join(temp, 'project');
   mkdirSync(app);
@@ -57,6 +57,7 @@ test('soar doctor lists the permissions of every action and checks settings, end
   const base = { PATH: process.env['PATH'], ...env.settings, PUBLIC_BASE_URL: 'http://localhost:7071', SOAR_URL: env.host.url, SOAR_KEY: env.host.functionKey };
   const ok = await soar(['doctor', '--app', app], base);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /^Permissions the \d+ enabled playbook\(s\) need \(.*secret-committed.*\):$/m);
   assert.match(ok.stdout, /^ {2}Sentinel azureRole 'Microsoft Sentinel Responder' \(granted by the deployment\) — .*sentinel\.addComment/m);
   assert.match(ok.stdout, /^ {2}Graph graphAppRole 'User\.RevokeSessions\.All'/m);
   assert.match(ok.stdout, /^ {2}✓ GitHub$/m);

@@ -55,6 +55,11 @@ export async function validateCommand(args: ParsedArgs, io: Io): Promise<number>
   return problems.length === 0 ? 0 : 1;
 }
 
+interface CatalogueEntry extends PlaybookEntry {
+  /** Names of the actions a playbook declares (definePlaybook `actions`). */
+  actions?: readonly string[];
+}
+
 interface ActionInfo {
   name: string;
   title: string;
@@ -83,13 +88,20 @@ export async function doctorCommand(args: ParsedArgs, io: Io): Promise<number> {
   const appDir = appDirOf(args, io);
   const settings = { ...(await localSettings(appDir)), ...definedEnv(io.env) };
   const { allActions } = await importBuilt<{ allActions: readonly ActionInfo[] }>(appDir, 'src/actions/index.js');
-  const permissions = new Map<string, { permission: Permission; actions: string[] }>();
-  for (const action of allActions) {
-    for (const permission of action.permissions) {
-      const key = `${permission.api}|${permission.kind}|${permission.name}`;
-      const entry = permissions.get(key) ?? { permission, actions: [] };
-      entry.actions.push(action.name);
-      permissions.set(key, entry);
+  const { catalogue } = await importBuilt<{ catalogue: readonly CatalogueEntry[] }>(appDir, 'playbooks/catalogue.js');
+  // What the enabled playbooks can call: their declared actions, or every action when one declares none.
+  const enabled = catalogue.filter((p) => p.trigger.enabled !== false);
+  const permissions = new Map<string, { permission: Permission; actions: Set<string>; playbooks: Set<string> }>();
+  for (const playbook of enabled) {
+    const actions = playbook.actions ? allActions.filter((a) => playbook.actions!.includes(a.name)) : allActions;
+    for (const action of actions) {
+      for (const permission of action.permissions) {
+        const key = `${permission.api}|${permission.kind}|${permission.name}`;
+        const entry = permissions.get(key) ?? { permission, actions: new Set<string>(), playbooks: new Set<string>() };
+        entry.actions.add(action.name);
+        entry.playbooks.add(playbook.name);
+        permissions.set(key, entry);
+      }
     }
   }
   const settingResults = settingChecks.map((c) => {
@@ -119,13 +131,15 @@ export async function doctorCommand(args: ParsedArgs, io: Io): Promise<number> {
     app = { url: target.url, ok: false, detail: (err as Error).message };
   }
   const ok = settingResults.every((s) => s.ok) && endpoints.every((e) => e.ok) && app.ok;
-  const permissionList = [...permissions.values()].map((p) => ({ ...p.permission, actions: p.actions }));
+  const permissionList = [...permissions.values()]
+    .map((p) => ({ ...p.permission, actions: [...p.actions].sort(), playbooks: [...p.playbooks].sort() }))
+    .sort((a, b) => `${a.api}${a.name}`.localeCompare(`${b.api}${b.name}`));
   if (args.switches.has('json')) {
     io.out(JSON.stringify({ ok, permissions: permissionList, settings: settingResults, endpoints, app }, null, 2));
     return ok ? 0 : 1;
   }
-  io.out(`Permissions the ${allActions.length} actions need:`);
-  for (const p of permissionList.sort((a, b) => `${a.api}${a.name}`.localeCompare(`${b.api}${b.name}`))) {
+  io.out(`Permissions the ${enabled.length} enabled playbook(s) need (${enabled.map((p) => p.name).join(', ') || 'none'}):`);
+  for (const p of permissionList) {
     io.out(`  ${p.api} ${p.kind} '${p.name}' (granted ${p.grantedBy === 'arm' ? 'by the deployment' : 'manually'}) — ${p.actions.join(', ')}`);
   }
   io.out('Settings:');

@@ -63,7 +63,7 @@ export function playbookSource(name: string): string {
 // 1. Label the incident, so analysts see that this playbook handled it.
 // 2. Comment on the incident.
 // Replace these steps with the runbook's; \`soar validate\` checks the file, \`soar run ${name} --dry-run\` shows the plan.
-import { definePlaybook, html, z } from '../src/sdk/index.js';
+import { definePlaybook, html, sentinel, z } from '../src/sdk/index.js';
 
 export const ${camelCase(name)} = definePlaybook({
   name: '${name}',
@@ -76,6 +76,8 @@ export const ${camelCase(name)} = definePlaybook({
     /** Label added to every incident this playbook handled. */
     label: z.string().min(1).default('soar:${name}'),
   }),
+  // Every action the playbook calls, also through helpers: \`soar doctor\` lists the permissions they need.
+  actions: [sentinel.updateIncident, sentinel.addComment],
   *run(ctx) {
     ctx.step('Label the incident');
     yield* ctx.addLabels(ctx.settings.label);
