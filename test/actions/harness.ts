@@ -9,7 +9,7 @@ import { beforeEach, describe, test } from 'node:test';
 import { executeAction, type Action, type PlannedEffect } from '../../src/actions/action.js';
 import type { AnyAction } from '../../src/actions/index.js';
 import { RemoteApiError } from '../../src/clients/errors.js';
-import { startSandbox, type CallRecord, type Sandbox, type World } from '../../src/sandbox/index.js';
+import { startSandbox, type CallRecord, type Sandbox, type StartSandboxOptions, type World } from '../../src/sandbox/index.js';
 
 export interface ActionHarness {
   sandbox: Sandbox;
@@ -37,9 +37,9 @@ export function pathOf(call: CallRecord): string {
   return call.path.split('?')[0]!;
 }
 
-export async function startActionHarness(): Promise<ActionHarness> {
+export async function startActionHarness(options: Omit<StartSandboxOptions, 'caFile'> = {}): Promise<ActionHarness> {
   const caFile = join(mkdtempSync(join(tmpdir(), 'soar-actions-')), 'sandbox-ca.pem');
-  const started = await startSandbox({ caFile });
+  const started = await startSandbox({ ...options, caFile });
   // A reset restores the seed world, which would forget the GitHub installation token the app already holds
   // (and caches until it expires, as it should): keep issued installation tokens across resets.
   const sandbox: Sandbox = {
