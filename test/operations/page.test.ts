@@ -47,7 +47,7 @@ test('the page lists runs and shows a finished run as a timeline of its steps, e
   assert.ok(titles.includes('Read playbook settings') && titles.includes('Update incident') && titles.includes('Add incident comment'), titles.join(' | '));
   assert.ok(steps.every((s) => s.status === 'succeeded' && /\d+(\.\d)? (ms|s)/.test(s.duration ?? '')), JSON.stringify(steps));
   assert.ok(steps.some((s) => s.name === 'sentinel-updateIncident'));
-  assert.match(runDom, /New country &lt;img src=x onerror=alert\(1\)&gt;/);
+  assert.match(runDom, /<a class="incident" href="https:\/\/portal\.azure\.com\/#asset\/Microsoft_Azure_Security_Insights\/Incident\/subscriptions\/[^"]+\/incidents\/inc-new-country-github" rel="noreferrer noopener" target="_blank">#108 New country &lt;img src=x onerror=alert\(1\)&gt;<\/a>/);
   assert.doesNotMatch(runDom, /<img/);
 
   // The list page is plain server-rendered HTML too; one browser start per test run is enough.
