@@ -43,7 +43,7 @@ export function registerOperations<I>(options: OperationsOptions<I>): void {
 
 type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
-export function operationsHandlers<I>(o: OperationsOptions<I>): Record<
+function operationsHandlers<I>(o: OperationsOptions<I>): Record<
   'start' | 'list' | 'get' | 'history' | 'cancel' | 'approval' | 'listPage' | 'runPage',
   Handler
 > {
