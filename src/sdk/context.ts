@@ -1,7 +1,6 @@
 // The PlaybookContext implementation: typed action handles over durable activities, the incident helpers,
 // approvals, parallel steps and the step log that the run summary is built from. Everything here runs
 // inside the orchestrator, so it is deterministic: ids come from counters, time from the durable context.
-import * as df from 'durable-functions';
 import type { DurableOrchestrationContext, Task, TimerTask } from 'durable-functions';
 import { z } from 'zod';
 import { isPlannedEffect, type Action, type ActionEnvelope, type ActionRetryPolicy, type PlannedEffect } from '../actions/action.js';
@@ -15,6 +14,7 @@ import { addComment } from '../actions/sentinel/addComment.js';
 import { addTask } from '../actions/sentinel/addTask.js';
 import { listEntities } from '../actions/sentinel/listEntities.js';
 import { updateIncident } from '../actions/sentinel/updateIncident.js';
+import { isRetryableStatus } from '../clients/errors.js';
 import { redact } from '../clients/redact.js';
 import { toIncident } from '../incident/accessors.js';
 import type { Classification, EntityData, Incident } from '../incident/model.js';
@@ -97,11 +97,23 @@ export function describeError(error: unknown): string {
   return redact(reason.replace(/^Activity function '[^']*' failed:\s*/, '')).slice(0, 1000);
 }
 
-function retryOptions(policy: ActionRetryPolicy): df.RetryOptions {
-  const options = new df.RetryOptions(policy.retryDelayInMs, policy.maxRetries + 1);
-  options.backoffCoefficient = policy.retryMode === 'exponential' ? 2 : 1;
-  if (policy.maxRetryDelayInMs !== undefined) options.maxRetryIntervalInMilliseconds = policy.maxRetryDelayInMs;
-  return options;
+/**
+ * Whether a failed action is worth another attempt. Durable Functions' own retry (callActivityWithRetry)
+ * retries every failure; actions mark theirs retryable or not (SoarError.retryable), but only the message
+ * crosses the activity boundary. So the message formats of src/clients/errors.ts decide: a remote API error
+ * with a status that is not transient, invalid input or output, and a missing setting are permanent;
+ * anything else (throttling, 5xx, resets, timeouts, host failures) is retried.
+ */
+export function isRetryableFailure(reason: string): boolean {
+  const remote = /^(?:Sentinel|Graph|ACS|GitHub|AzureDevOps) API (\d{3})\b/.exec(reason);
+  if (remote) return isRetryableStatus(Number(remote[1]));
+  return !/^(?:Invalid |Setting |\S+ returned invalid output)/.test(reason);
+}
+
+/** Delay before retry number `retry` (1-based), per the action's policy. */
+export function retryDelayInMs(policy: ActionRetryPolicy, retry: number): number {
+  const delay = policy.retryMode === 'exponential' ? policy.retryDelayInMs * 2 ** (retry - 1) : policy.retryDelayInMs;
+  return Math.min(delay, policy.maxRetryDelayInMs ?? Number.POSITIVE_INFINITY);
 }
 
 export interface RunContextOptions {
@@ -204,18 +216,22 @@ export class RunContext<S> implements PlaybookContext<S> {
   *invoke<I, O>(action: Action<I, O>, input: I, options: { record: boolean; dryRun?: boolean }): Step<O | PlannedEffect> {
     if (options.record) this.#checkDeclared(action.name);
     const key = `${++this.#sequence}-${action.name}`;
+    // Every attempt has the same step key, so the action's deterministic ids make a retry idempotent.
     const envelope: ActionEnvelope = { input, instanceId: this.runId, stepKey: key, dryRun: options.dryRun ?? this.dryRun };
-    const task =
-      action.retry.maxRetries > 0
-        ? this.#df.callActivityWithRetry(action.activityName, retryOptions(action.retry), envelope)
-        : this.#df.callActivity(action.activityName, envelope);
     let result: unknown;
-    try {
-      result = yield task;
-    } catch (error) {
-      const reason = describeError(error);
-      if (options.record) this.#record({ key, action: action.name, title: action.title, status: 'failed', detail: reason });
-      throw new ActionFailedError(action.name, action.title, reason);
+    for (let retry = 1; ; retry++) {
+      try {
+        result = yield this.#df.callActivity(action.activityName, envelope);
+        break;
+      } catch (error) {
+        const reason = describeError(error);
+        if (retry > action.retry.maxRetries || !isRetryableFailure(reason)) {
+          const attempts = retry > 1 ? ` (after ${retry} attempts)` : '';
+          if (options.record) this.#record({ key, action: action.name, title: action.title, status: 'failed', detail: reason + attempts });
+          throw new ActionFailedError(action.name, action.title, reason);
+        }
+        yield* this.sleep(retryDelayInMs(action.retry, retry));
+      }
     }
     if (isPlannedEffect(result)) {
       if (options.record) this.#record({ key, action: action.name, title: action.title, status: 'planned', input: result.input });

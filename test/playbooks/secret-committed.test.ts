@@ -95,6 +95,17 @@ test('an invalid setting fails the run with a comment naming the setting, and ch
   assert.equal(h.world().github.revokedCredentials.length, 0);
 });
 
+test('a throttled action is retried by the run after its delay and then succeeds', async () => {
+  // More 503s than the client's own quick retries absorb: the durable retry (after WRITE_RETRY's delay) does.
+  h.sandbox.faults.add({ service: 'github', method: 'POST', pathPattern: '/credentials/revoke', status: 503, count: 3 });
+  const posted = await h.postIncident(fixture('secret-committed-github'));
+  const status = await h.settle(runOf(posted.json), 5_000);
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.ok(JSON.stringify(h.world().github.revokedCredentials).includes(LEAKED));
+  const revokes = h.sandbox.calls({ service: 'github' }).filter((c) => c.path.endsWith('/credentials/revoke'));
+  assert.deepEqual(revokes.map((c) => c.status), [503, 503, 503, 202]);
+});
+
 test('a permanent 403 on credential revocation: the other steps run, the failure is commented, the incident stays Active', async () => {
   h.sandbox.faults.add({ service: 'github', method: 'POST', pathPattern: '/credentials/revoke', status: 403 });
   const posted = await h.postIncident(fixture('secret-committed-github'));
@@ -109,6 +120,8 @@ test('a permanent 403 on credential revocation: the other steps run, the failure
   assert.match(failure, /revoke the credential: Revoke leaked GitHub credentials \(github\.revokeCredentials\) failed: GitHub API 403/);
   assert.match(failure, /The incident stays Active/);
   assert.match(failure, /github\.revokeCredentials\)<\/td><td>Failed/);
+  // A 403 is permanent: one attempt, no durable retries.
+  assert.equal(h.sandbox.calls({ service: 'github' }).filter((c) => c.path.endsWith('/credentials/revoke')).length, 1);
   // The alert stays open (it was not revoked), but the owners were still told and the repository locked.
   assert.equal(paymentsApi().secretScanningAlerts.find((a) => a.number === 1)!.state, 'open');
   assert.equal(paymentsApi().visibility, 'private');

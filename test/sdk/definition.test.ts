@@ -66,3 +66,16 @@ test('declared actions give the playbook its permissions (plus what every run ne
   );
   assert.equal(definePlaybook(valid).permissions, undefined);
 });
+
+test('retries: transient failures are retried with the action policy’s delays, permanent ones are not', async () => {
+  const { isRetryableFailure, retryDelayInMs } = await import('../../src/sdk/context.js');
+  for (const reason of ['GitHub API 429: slow down', 'Graph API 503: busy', 'AzureDevOps API request failed: socket hang up', 'github.lockBranch timed out after 60000 ms', 'host lost the worker']) {
+    assert.equal(isRetryableFailure(reason), true, reason);
+  }
+  for (const reason of ['GitHub API 403 (remote code: x): Forbidden', 'Graph API 404 (remote code: Request_ResourceNotFound): gone', 'ACS API 200 (remote code: Failed): bounced', 'Invalid input of email.sendEmail: to: too small', 'Setting GITHUB_APP_ID is not set', 'github.lockBranch returned invalid output: branch: required']) {
+    assert.equal(isRetryableFailure(reason), false, reason);
+  }
+  const policy = { maxRetries: 4, retryDelayInMs: 5_000, maxRetryDelayInMs: 30_000, retryMode: 'exponential' as const };
+  assert.deepEqual([1, 2, 3, 4].map((n) => retryDelayInMs(policy, n)), [5_000, 10_000, 20_000, 30_000]);
+  assert.deepEqual([1, 2].map((n) => retryDelayInMs({ maxRetries: 2, retryDelayInMs: 1_000 }, n)), [1_000, 1_000]);
+});
