@@ -70,7 +70,7 @@ export function isPlannedEffect(value: unknown): value is PlannedEffect {
   return typeof value === 'object' && value !== null && (value as { planned?: unknown }).planned === true;
 }
 
-export function zodIssues(error: z.ZodError): ValidationIssue[] {
+function zodIssues(error: z.ZodError): ValidationIssue[] {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 

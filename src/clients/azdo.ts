@@ -5,7 +5,7 @@ import { callApi, type ApiResponse } from './http.js';
 import { baseUrlSetting, requiredSetting } from './settings.js';
 
 /** The Azure DevOps resource id; its tokens are what the service accepts. */
-export const AZDO_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
+const AZDO_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
 
 export type AzdoService = 'dev' | 'vssps' | 'extmgmt' | 'audit';
 
@@ -27,7 +27,7 @@ export interface AzdoRequest {
   signal?: AbortSignal;
 }
 
-export function azdoOrganization(): string {
+function azdoOrganization(): string {
   return requiredSetting('AZDO_ORGANIZATION');
 }
 

@@ -23,7 +23,7 @@ function isRestError(error: unknown): error is RestErrorLike {
   return error instanceof Error && error.name === 'RestError';
 }
 
-export function fromAzureSdkError(api: RemoteApi, error: unknown): SoarError {
+function fromAzureSdkError(api: RemoteApi, error: unknown): SoarError {
   if (error instanceof SoarError) return error;
   if (isCredentialError(error)) return credentialError(error);
   if (isRestError(error)) {

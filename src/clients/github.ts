@@ -89,7 +89,7 @@ function isOctokitError(error: unknown): error is OctokitErrorLike {
   return error instanceof Error && error.name === 'HttpError' && typeof (error as { status?: unknown }).status === 'number';
 }
 
-export function fromGitHubError(error: unknown): SoarError {
+function fromGitHubError(error: unknown): SoarError {
   if (error instanceof SoarError) return error;
   if (isOctokitError(error)) {
     const data = error.response?.data;

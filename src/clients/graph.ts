@@ -3,7 +3,7 @@
 import { callApi, type ApiResponse } from './http.js';
 import { baseUrlSetting } from './settings.js';
 
-export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 export function callGraph<T>(
   method: 'GET' | 'POST' | 'PATCH',

@@ -23,7 +23,7 @@ export interface ApiResponse<T> {
   body: T;
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
     const timer = setTimeout(done, ms);
@@ -56,7 +56,7 @@ export function retryAfterMs(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export function backoffMs(attempt: number, settings: ClientRetrySettings): number {
+function backoffMs(attempt: number, settings: ClientRetrySettings): number {
   const exponential = settings.retryDelayInMs * 2 ** attempt;
   return Math.min(settings.maxRetryDelayInMs, exponential / 2 + Math.random() * (exponential / 2));
 }

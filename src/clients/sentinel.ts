@@ -7,7 +7,7 @@ import { ValidationError } from './errors.js';
 import { baseUrlSetting, clientCache, requiredSetting } from './settings.js';
 
 /** Stable api-version for incidents, comments, entities and alerts (the SDK's default is a 2022 preview). */
-export const SENTINEL_API_VERSION = '2024-09-01';
+const SENTINEL_API_VERSION = '2024-09-01';
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
 export interface IncidentRef {
@@ -35,7 +35,7 @@ export function incidentRef(incident: string): IncidentRef {
   };
 }
 
-export function armEndpoint(): string {
+function armEndpoint(): string {
   return baseUrlSetting('ARM_ENDPOINT', 'https://management.azure.com');
 }
 

@@ -23,7 +23,7 @@ type ProtectionUpdate = Pick<
 >;
 
 /** The PUT body that keeps an existing protection exactly as it is (GET and PUT shapes differ). */
-export function protectionUpdate(current: Protection | null): ProtectionUpdate {
+function protectionUpdate(current: Protection | null): ProtectionUpdate {
   const checks = current?.required_status_checks;
   const reviews = current?.required_pull_request_reviews;
   const restrictions = current?.restrictions;
