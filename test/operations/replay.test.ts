@@ -1,5 +1,7 @@
 // Recorded runs kept as regression tests: a history exported from a real run must replay against the
-// current code (assertReplays), and fail, naming the step, against an incompatible edit.
+// current code (assertReplays), and fail, naming the step, against an incompatible edit. The histories were
+// exported (GET /api/runs/{id}/history, i.e. `soar export`) from runs of the operations test app; a change to
+// what every run schedules (the SDK's start/summary steps) breaks them on purpose: record them again.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
