@@ -12,7 +12,9 @@ export interface RunRef {
 }
 
 function heading(run: RunRef, what: string): SafeHtml {
-  return html`<p><b>Playbook ${run.playbook.title}</b> (${run.playbook.name} v${run.playbook.version}) ${what}. Run <a href="${run.runUrl}">${run.runId}</a>.</p>`;
+  // The run URL is unknown only when the run failed before reading its settings.
+  const runLink = run.runUrl ? html`<a href="${run.runUrl}">${run.runId}</a>` : html`${run.runId}`;
+  return html`<p><b>Playbook ${run.playbook.title}</b> (${run.playbook.name} v${run.playbook.version}) ${what}. Run ${runLink}.</p>`;
 }
 
 const statusText: Record<StepRecord['status'], string> = { succeeded: 'Succeeded', planned: 'Planned', failed: 'Failed' };
