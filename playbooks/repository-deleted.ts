@@ -4,7 +4,7 @@
 // - GitHub: there is no restore API. Tell the people who can restore it (organisation owners, in the web UI,
 //   within 90 days) how, and put a task on the incident so nobody forgets.
 // The incident stays Active, labelled, for an analyst to confirm whether the deletion was legitimate.
-import { azdo, definePlaybook, email, entra, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, entra, html, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 /** Our analytic rules (deploy/rules) over the Azure DevOps and GitHub audit logs. */
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000001';
@@ -34,6 +34,7 @@ export const repositoryDeleted = definePlaybook({
     azdo.getProjectAdministrators,
     entra.getManager,
     email.sendEmail,
+    sentinel.addComment,
     sentinel.addTask,
     sentinel.updateIncident,
   ],
@@ -78,7 +79,8 @@ function* restoreAzureDevOpsRepository(ctx: Ctx, repository: string): Step<void>
     },
   );
   if (deletedBy) {
-    yield* ctx.emailOwners(
+    // The deleter may have no Entra account (or no manager): say so and carry on, the restore stands.
+    const told = yield* ctx.attempt(ctx.emailOwners(
       { kind: 'user', user: deletedBy },
       {
         heading: `${deletedBy} deleted the repository ${repository}`,
@@ -88,7 +90,8 @@ function* restoreAzureDevOpsRepository(ctx: Ctx, repository: string): Step<void>
         ],
         facts,
       },
-    );
+    ));
+    if (!told.ok) yield* ctx.comment(html`<p>Could not e-mail the manager of ${deletedBy}: ${told.error}</p>`);
   }
 }
 

@@ -93,6 +93,11 @@ export class PlaybookHarness {
     return this.incident(name).comments.map((c) => (c.properties as { message: string }).message);
   }
 
+  /** Graph calls whose path (without query) ends with `suffix`. */
+  graphCalls(suffix: string): number {
+    return this.sandbox.calls({ service: 'graph' }).filter((c) => decodeURIComponent(c.path.split('?')[0]!).endsWith(suffix)).length;
+  }
+
   outbox(): World['email']['outbox'] {
     return this.world().email.outbox;
   }

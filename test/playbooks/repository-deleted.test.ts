@@ -81,3 +81,18 @@ test('GitHub: no restore API, so the restore steps are e-mailed and a task is ad
   );
   assert.equal(incident.properties.status, 'Active');
 });
+
+test('Azure DevOps, deleter unknown to Entra: restored and admins told; the comment says the manager could not be reached', async () => {
+  const body = fixture('repo-deleted-azdo');
+  const alert = body.object.properties.alerts[0].properties.additionalData;
+  alert['Custom Details'] = alert['Custom Details'].replace('mallory@contoso.com', 'ghost@contoso.com');
+  const posted = await h.postIncident(body);
+  const status = await h.settle(runOf(posted.json, 'repository-deleted'));
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.ok(h.world().azdo.organizations[0]!.repositories.some((r) => r.name === 'legacy-billing'));
+  assert.deepEqual(h.outbox().map((m) => m.to.map((t) => t.address)), [['carol@contoso.com']]);
+  const comments = h.comments('inc-repo-deleted-azdo');
+  assert.ok(comments.some((c) => /^<p>Could not e-mail the manager of ghost@contoso\.com: Get user&#39;s manager \(entra\.getManager\) failed: Graph API 404/.test(c)), comments.join('\n'));
+  assert.match(comments.at(-1)!, /entra\.getManager\)<\/td><td>Failed: Graph API 404/);
+  assert.equal(h.graphCalls('/users/ghost@contoso.com/manager'), 1, 'a 404 is not retried');
+});
