@@ -1,4 +1,4 @@
-// Chaos incidents: clones of the seed fixtures, each with its own incident (name, number) and, where the
+// Chaos incidents of three seed playbooks (repository-deleted, secret-committed, branch-policy-disabled): clones of the seed fixtures, each with its own incident (name, number) and, where the
 // playbook's effect would otherwise collide, its own repository, so 1,000 runs can each be checked against
 // the sandbox. `chaosWorld` is the sandbox world that holds every incident and repository the cases name.
 import { createHash } from 'node:crypto';
@@ -15,7 +15,14 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtureDir = path.join(repoRoot, 'test/fixtures/incidents');
 const defaultWorldDir = path.join(repoRoot, 'src/sandbox/worlds/default');
 
-export const KINDS = ['repo-deleted-github', 'repo-deleted-azdo', 'secret-committed-github', 'secret-committed-azdo'] as const;
+export const KINDS = [
+  'repo-deleted-github',
+  'repo-deleted-azdo',
+  'secret-committed-github',
+  'secret-committed-azdo',
+  'branch-policy-disabled-azdo',
+  'branch-protection-removed-github',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface ChaosCase {
@@ -47,13 +54,24 @@ const fixtureFor: Record<Kind, string> = {
   'repo-deleted-azdo': 'repo-deleted-azdo',
   'secret-committed-github': 'secret-committed-github',
   'secret-committed-azdo': 'secret-committed-azdo',
+  'branch-policy-disabled-azdo': 'branch-policy-disabled-azdo',
+  'branch-protection-removed-github': 'branch-protection-removed-github',
 };
 const playbookFor: Record<Kind, string> = {
   'repo-deleted-github': 'repository-deleted',
   'repo-deleted-azdo': 'repository-deleted',
   'secret-committed-github': 'secret-committed',
   'secret-committed-azdo': 'secret-committed',
+  'branch-policy-disabled-azdo': 'branch-policy-disabled',
+  'branch-protection-removed-github': 'branch-policy-disabled',
 };
+
+/** The repository a case owns: its own, except the Azure DevOps policy cases, which own a policy of payments-api. */
+function repositoryOf(kind: Kind, name: string): string {
+  if (kind === 'branch-policy-disabled-azdo') return 'payments-api';
+  const suffix = kind.startsWith('repo-deleted') ? 'deleted' : kind.startsWith('secret') ? 'secret' : 'branch';
+  return `${name}-${suffix}`;
+}
 
 const fixtures = new Map<string, Json>();
 function fixture(name: string): Json {
@@ -79,7 +97,7 @@ export function leakedToken(name: string): string {
 /** One incident of `kind`, named `<prefix>-<index>`, numbered `number`. */
 export function makeCase(kind: Kind, prefix: string, index: number, number: number, options: CaseOptions = {}): ChaosCase {
   const name = `${prefix}-${index}`;
-  const repository = options.repository ?? `${name}-${kind.startsWith('repo-deleted') ? 'deleted' : 'secret'}`;
+  const repository = options.repository ?? repositoryOf(kind, name);
   const body = fixture(fixtureFor[kind]);
   const incident = body.object as Json;
   incident.id = String(incident.id).replace(/Incidents\/[^/]+$/, `Incidents/${name}`);
@@ -96,6 +114,8 @@ export function makeCase(kind: Kind, prefix: string, index: number, number: numb
   details.Repository = [repository];
   if (kind === 'repo-deleted-azdo') details.RepositoryId = [guid(`repo:${repository}`)];
   if (kind === 'secret-committed-azdo') delete details.RepositoryId;
+  // Each policy case re-enables its own policy configuration, numbered like the incident.
+  if (kind === 'branch-policy-disabled-azdo') details.PolicyId = [String(number)];
   if (options.actorUpn !== undefined) details.ActorUpn = [options.actorUpn];
   alertData['Custom Details'] = JSON.stringify(details);
   if (options.accountName !== undefined) {
@@ -145,13 +165,20 @@ export function chaosWorld(cases: readonly ChaosCase[]): Json {
   const legacyBilling = (org.recycleBin as Json[])[0]!;
   for (const [i, c] of cases.entries()) {
     (sentinel.incidents as Json[]).push(sentinelIncident(c));
-    if (c.kind === 'secret-committed-github') {
+    if (c.kind === 'secret-committed-github' || c.kind === 'branch-protection-removed-github') {
       const repo = structuredClone(paymentsApi);
       repo.id = 9_000_000 + i;
       repo.name = c.repository;
       repo.files['README.md'] = `# ${c.repository}\n`;
       repo.secretScanningAlerts[0].secret = leakedToken(c.name);
+      // What the audit event says happened.
+      if (c.kind === 'branch-protection-removed-github') repo.branches[0].protection = null;
       (github.repos as Json[]).push(repo);
+    }
+    if (c.kind === 'branch-policy-disabled-azdo') {
+      const policy = structuredClone((org.policyConfigurations as Json[]).find((p) => p.id === 12)!);
+      policy.id = c.number;
+      (org.policyConfigurations as Json[]).push(policy);
     }
     if (c.kind === 'repo-deleted-azdo') {
       const repo = structuredClone(legacyBilling);
@@ -174,6 +201,8 @@ const expectedRecipients: Record<Kind, string[][]> = {
   'repo-deleted-azdo': [['carol@contoso.com'], ['bob@contoso.com']],
   'secret-committed-github': [['alice@contoso.com', 'carol@contoso.com', 'dave@contoso.com'], ['dave@contoso.com']],
   'secret-committed-azdo': [['carol@contoso.com'], ['dave@contoso.com']],
+  'branch-policy-disabled-azdo': [['carol@contoso.com']],
+  'branch-protection-removed-github': [['alice@contoso.com', 'carol@contoso.com', 'dave@contoso.com']],
 };
 
 export interface Outcome {
@@ -231,6 +260,23 @@ export function checkCompleted(world: World, c: ChaosCase): Outcome {
       const dave = org.identities.find((i) => i.principalName === 'dave@contoso.com')!;
       if (org.pats.some((p) => p.userDescriptor === dave.subjectDescriptor && p.isValid)) fail("dave's PATs not revoked");
       if (incident.properties.status !== 'Closed' || incident.properties.classification !== 'TruePositive') fail('not closed TruePositive');
+      break;
+    }
+    case 'branch-policy-disabled-azdo': {
+      const policy = world.azdo.organizations[0]!.policyConfigurations.find((p) => p.id === c.number);
+      if (policy?.isEnabled !== true) fail(`policy ${c.number} not enabled again`);
+      if (incident.properties.status !== 'Active' || !labelsOf(incident).includes('soar:branch-policy-disabled')) fail('not Active with its label');
+      break;
+    }
+    case 'branch-protection-removed-github': {
+      const repo = world.github.repos.find((r) => r.owner === 'contoso' && r.name === c.repository);
+      const rulesets = repo?.rulesets.filter((r) => r.name === 'soar-branch-protection') ?? [];
+      if (rulesets.length > 1) duplicates += rulesets.length - 1;
+      if (rulesets.length !== 1 || rulesets[0]!.enforcement !== 'active') fail(`${rulesets.length} active soar-branch-protection rulesets, expected 1`);
+      const tasks = incident.tasks.map((t) => t.properties.title);
+      if (tasks.length > 1) duplicates += tasks.length - 1;
+      if (tasks.join() !== `Restore the branch protection of main in contoso/${c.repository}`) fail(`tasks ${JSON.stringify(tasks)}`);
+      if (incident.properties.status !== 'Active') fail('not Active');
       break;
     }
   }
