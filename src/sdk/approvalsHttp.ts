@@ -73,24 +73,34 @@ async function record(client: DurableClient, claims: ApprovalClaims, nowMs: numb
   if (!('approval' in pending)) return pending.refused;
   const event: ApprovalEvent = { decision: claims.decision, by: claims.approver, at: new Date(nowMs).toISOString() };
   await client.raiseEvent(claims.instanceId, claims.approvalId, event);
-  await untilRecorded(client, claims);
+  const taken = await untilTaken(client, claims);
   const verb = claims.decision === 'approved' ? 'Approved' : 'Rejected';
+  const json = { instanceId: claims.instanceId, approvalId: claims.approvalId, ...event };
+  if (!taken) {
+    return { status: 202, title: verb, json, page: html`<h1>${verb}</h1><p>Your answer was sent; the run has not taken it yet.</p>` };
+  }
+  // Another host may have raised a different answer at the same moment: the run keeps the first one.
+  if (taken.status !== claims.decision || taken.by !== claims.approver) return alreadyDecided();
   return {
     status: 200,
     title: verb,
-    json: { instanceId: claims.instanceId, approvalId: claims.approvalId, ...event },
+    json,
     page: html`<h1>${verb}</h1><p>Your answer to “${pending.approval.question}” is recorded (${claims.approver}). You can close this page.</p>`,
   };
 }
 
-/** Waits (briefly) until the run has taken the answer, so a second click after this one gets 409. */
-async function untilRecorded(client: DurableClient, claims: ApprovalClaims): Promise<void> {
+/**
+ * Waits (briefly) until the run has taken an answer, so that a later click gets 409, and returns what the
+ * run recorded; undefined when it has not taken one in time.
+ */
+async function untilTaken(client: DurableClient, claims: ApprovalClaims): Promise<PendingApproval | undefined> {
   for (let waited = 0; waited < recordWaitInMs; waited += recordPollInMs) {
     const status = await client.getStatus(claims.instanceId);
     const approval = (status.customStatus as Partial<RunCustomStatus> | null | undefined)?.approval;
-    if (approval?.id !== claims.approvalId || approval.status !== 'pending') return;
+    if (approval?.id === claims.approvalId && approval.status !== 'pending') return approval;
     await new Promise((resolve) => setTimeout(resolve, recordPollInMs));
   }
+  return undefined;
 }
 
 const recordWaitInMs = 10_000;

@@ -55,6 +55,8 @@ export interface PendingApproval {
   approvers: string[];
   status: 'pending' | 'approved' | 'rejected' | 'timedOut' | 'assumed';
   deadline: string;
+  /** Who answered, once someone has. */
+  by?: string;
 }
 
 /** The orchestration's custom status (what the run API and the approval page read). */
@@ -412,6 +414,7 @@ export class RunContext<S> implements PlaybookContext<S> {
       result = { outcome: 'timedOut' };
     }
     approval.status = result.outcome;
+    if (result.by) approval.by = result.by;
     this.#publish();
     const detail = result.by ? `${result.outcome} by ${result.by} at ${result.at}` : 'timed out: nobody answered';
     this.#record({ key, action: 'approval', title, status: 'succeeded', detail });

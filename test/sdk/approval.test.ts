@@ -168,3 +168,12 @@ test('a valid link for a run that does not exist is answered 404', async () => {
   assert.equal(answer.status, 404);
   assert.equal(answer.body.error.code, 'run_not_found');
 });
+
+test('an answer raised elsewhere at the same moment (another host, the run API) wins; this link then gets 409', async () => {
+  const instanceId = await startApproval();
+  await h.host.durable.raiseEvent(instanceId, 'approval-1', { decision: 'rejected', by: 'erin@contoso.com', at: new Date().toISOString() });
+  const answer = await post(links('carol@contoso.com').approve);
+  assert.equal(answer.status, 409);
+  assert.equal((await h.settle(instanceId)).runtimeStatus, 'Completed');
+  assert.ok(h.comments(INCIDENT).includes('<p>Outcome: rejected by erin@contoso.com</p>'));
+});
