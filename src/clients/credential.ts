@@ -4,8 +4,8 @@
 // costs one token request per audience per process.
 
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
-import { ManagedIdentityCredential } from '@azure/identity';
 import { SoarError } from './errors.js';
+import { identitySdk } from './sdks.js';
 import { clientCache, optionalSetting, requiredSetting } from './settings.js';
 import { trustExtraCa } from './trust.js';
 
@@ -55,7 +55,10 @@ export function azureCredential(): CachingCredential {
   requiredSetting('IDENTITY_HEADER');
   const clientId = optionalSetting('AZURE_CLIENT_ID');
   const key = `${endpoint}|${clientId ?? ''}`;
-  return credentials(key, () => new CachingCredential(clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential(), key));
+  return credentials(key, () => {
+    const { ManagedIdentityCredential } = identitySdk();
+    return new CachingCredential(clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential(), key);
+  });
 }
 
 /** A bearer token for one scope, e.g. 'https://graph.microsoft.com/.default'. */

@@ -3,18 +3,14 @@
 // expires) or with a token. A separate unauthenticated client exists for POST /credentials/revoke, which
 // GitHub refuses for authenticated callers.
 
-import { createAppAuth } from '@octokit/auth-app';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
-import Bottleneck from 'bottleneck';
+import type { Octokit } from '@octokit/rest';
 import { ConfigError, RemoteApiError, SoarError } from './errors.js';
 import { redact } from './redact.js';
+import { bottleneckSdk, octokitAppAuthSdk, octokitRetrySdk, octokitSdk, octokitThrottlingSdk } from './sdks.js';
 import { baseUrlSetting, clientCache, clientRetrySettings, numberSetting, optionalSetting } from './settings.js';
 import { trustExtraCa } from './trust.js';
 
-const GitHub = Octokit.plugin(retry, throttling);
-export type GitHubClient = InstanceType<typeof GitHub>;
+export type GitHubClient = Octokit;
 
 function githubApiUrl(): string {
   return baseUrlSetting('GITHUB_API_URL', 'https://api.github.com');
@@ -28,6 +24,8 @@ function build(auth: Record<string, unknown>): GitHubClient {
   const fallbackWaitSeconds = numberSetting('SOAR_GITHUB_RATE_LIMIT_FALLBACK_S', 60);
   const wantRetry = (retryAfterSeconds: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
     retryCount < maxRetries && retryAfterSeconds * 1000 <= maxRetryDelayInMs;
+  const GitHub = octokitSdk().Octokit.plugin(octokitRetrySdk().retry, octokitThrottlingSdk().throttling);
+  const Bottleneck = bottleneckSdk();
   return new GitHub({
     baseUrl: githubApiUrl(),
     userAgent: 'sentinel-soar-runtime',
@@ -60,7 +58,7 @@ export function githubClient(): GitHubClient {
     if (installationId === undefined) throw new ConfigError('GITHUB_APP_INSTALLATION_ID', 'is not set (needed with GITHUB_APP_ID)');
     return clients(`app|${base}|${appId}|${installationId}|${privateKey}`, () =>
       build({
-        authStrategy: createAppAuth,
+        authStrategy: octokitAppAuthSdk().createAppAuth,
         // App settings often hold the PEM on one line with literal \n.
         auth: { appId, privateKey: privateKey.replace(/\\n/g, '\n'), installationId: Number(installationId) },
       }),

@@ -1,6 +1,7 @@
 // Microsoft Sentinel (ARM): the SecurityInsights SDK client, and the workspace an incident lives in.
 
-import { SecurityInsights } from '@azure/arm-securityinsight';
+import type { SecurityInsights } from '@azure/arm-securityinsight';
+import { securityInsightsSdk } from './sdks.js';
 import { azureRetryOptions } from './azureSdk.js';
 import { azureCredential } from './credential.js';
 import { ValidationError } from './errors.js';
@@ -55,7 +56,7 @@ export function sentinelClient(subscriptionId: string): SecurityInsights {
   const credential = azureCredential();
   const endpoint = armEndpoint();
   return clients(`${endpoint}|${subscriptionId}|${credential.key}`, () =>
-    new SecurityInsights(credential, subscriptionId, {
+    new (securityInsightsSdk().SecurityInsights)(credential, subscriptionId, {
       endpoint,
       // Without this the scope would default to `${endpoint}/.default`, wrong for any non-Azure endpoint.
       credentialScopes: [ARM_SCOPE],
