@@ -74,7 +74,7 @@ async function startOnce(client: DurableClient, incident: Incident, match: Playb
     matchReasons: match.reasons,
   };
   try {
-    await client.startNew(match.entry.orchestrationName, { instanceId, input });
+    await client.startNew(match.entry.orchestrationName, { instanceId, input, version: match.entry.version });
   } catch (err) {
     if (isConflict(err)) return ref(true);
     throw err;
