@@ -1,6 +1,7 @@
-// Chaos incidents of three seed playbooks (repository-deleted, secret-committed, branch-policy-disabled): clones of the seed fixtures, each with its own incident (name, number) and, where the
-// playbook's effect would otherwise collide, its own repository, so 1,000 runs can each be checked against
-// the sandbox. `chaosWorld` is the sandbox world that holds every incident and repository the cases name.
+// Chaos incidents of four seed playbooks (repository-deleted, secret-committed, branch-policy-disabled,
+// new-country-activity): clones of the seed fixtures, each with its own incident (name, number) and, where
+// the playbook's effect would otherwise collide, its own repository or policy, so 1,000 runs can each be
+// checked against the sandbox (new-country-activity's effects on alice are idempotent: checked as a state). `chaosWorld` is the sandbox world that holds every incident and repository the cases name.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,7 @@ export const KINDS = [
   'secret-committed-azdo',
   'branch-policy-disabled-azdo',
   'branch-protection-removed-github',
+  'new-country-azdo',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -56,6 +58,7 @@ const fixtureFor: Record<Kind, string> = {
   'secret-committed-azdo': 'secret-committed-azdo',
   'branch-policy-disabled-azdo': 'branch-policy-disabled-azdo',
   'branch-protection-removed-github': 'branch-protection-removed-github',
+  'new-country-azdo': 'new-country-azdo',
 };
 const playbookFor: Record<Kind, string> = {
   'repo-deleted-github': 'repository-deleted',
@@ -64,11 +67,13 @@ const playbookFor: Record<Kind, string> = {
   'secret-committed-azdo': 'secret-committed',
   'branch-policy-disabled-azdo': 'branch-policy-disabled',
   'branch-protection-removed-github': 'branch-policy-disabled',
+  'new-country-azdo': 'new-country-activity',
 };
 
-/** The repository a case owns: its own, except the Azure DevOps policy cases, which own a policy of payments-api. */
+/** The repository a case owns: its own, except the Azure DevOps policy cases (a policy of payments-api) and new-country (none). */
 function repositoryOf(kind: Kind, name: string): string {
   if (kind === 'branch-policy-disabled-azdo') return 'payments-api';
+  if (kind === 'new-country-azdo') return '';
   const suffix = kind.startsWith('repo-deleted') ? 'deleted' : kind.startsWith('secret') ? 'secret' : 'branch';
   return `${name}-${suffix}`;
 }
@@ -111,7 +116,7 @@ export function makeCase(kind: Kind, prefix: string, index: number, number: numb
   if (options.description !== undefined) props.description = options.description;
   const alertData = props.alerts[0].properties.additionalData as Json;
   const details = JSON.parse(alertData['Custom Details'] as string) as Record<string, string[]>;
-  details.Repository = [repository];
+  if (repository !== '') details.Repository = [repository];
   if (kind === 'repo-deleted-azdo') details.RepositoryId = [guid(`repo:${repository}`)];
   if (kind === 'secret-committed-azdo') delete details.RepositoryId;
   // Each policy case re-enables its own policy configuration, numbered like the incident.
@@ -203,6 +208,7 @@ const expectedRecipients: Record<Kind, string[][]> = {
   'secret-committed-azdo': [['carol@contoso.com'], ['dave@contoso.com']],
   'branch-policy-disabled-azdo': [['carol@contoso.com']],
   'branch-protection-removed-github': [['alice@contoso.com', 'carol@contoso.com', 'dave@contoso.com']],
+  'new-country-azdo': [['bob@contoso.com'], ['soc@contoso.com']],
 };
 
 export interface Outcome {
@@ -225,7 +231,10 @@ export function checkCompleted(world: World, c: ChaosCase): Outcome {
 
   const comments = incident.comments.map((m) => m.properties.message);
   if (comments.length > 2) duplicates += comments.length - 2;
-  if (comments.length !== 2 || !/finished/.test(comments[1] ?? '')) fail(`expected a start and a summary comment, got ${comments.length}`);
+  if (comments.length !== 2 || !/finished/.test(comments[1] ?? '')) {
+    const listed = incident.comments.map((m) => `${m.name}: ${m.properties.message.replace(/<[^>]*>/g, ' ').slice(0, 120)}`);
+    fail(`expected a start and a summary comment, got ${comments.length}: ${listed.join(' | ')}`);
+  }
 
   const mails = mailsOf(world, c.number).map((m) => m.to.map((t) => t.address).sort().join(','));
   const wanted = expectedRecipients[c.kind].map((r) => r.join(','));
@@ -277,6 +286,16 @@ export function checkCompleted(world: World, c: ChaosCase): Outcome {
       if (tasks.length > 1) duplicates += tasks.length - 1;
       if (tasks.join() !== `Restore the branch protection of main in contoso/${c.repository}`) fail(`tasks ${JSON.stringify(tasks)}`);
       if (incident.properties.status !== 'Active') fail('not Active');
+      break;
+    }
+    case 'new-country-azdo': {
+      const alice = world.graph.users.find((u) => u.userPrincipalName === 'alice@contoso.com')!;
+      if (alice.accountEnabled || !alice.signInSessionsValidFromDateTime) fail("alice's account not disabled or her sessions not revoked");
+      const org = world.azdo.organizations[0]!;
+      const identity = org.identities.find((i) => i.principalName === 'alice@contoso.com')!;
+      if (org.pats.some((p) => p.userDescriptor === identity.subjectDescriptor && p.isValid)) fail("alice's PATs not revoked");
+      if (incident.properties.status !== 'Active' || incident.properties.owner.userPrincipalName !== 'soc@contoso.com') fail('not Active and assigned to the SOC');
+      if (!labelsOf(incident).includes('soar:new-country-activity')) fail('no label');
       break;
     }
   }

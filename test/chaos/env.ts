@@ -14,9 +14,14 @@ import type { ChaosCase } from './cases.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Fast client retries (sandbox faults answer Retry-After 0–1 s); no reconciler (it would start runs on its own). */
+/**
+ * The shipped client retry budget (4) with short delays (sandbox faults answer Retry-After 0–1 s); no reconciler (it would start runs on its
+ * own); new-country-activity disables the account without waiting for an approver (its approvals have their
+ * own tests), so its runs end.
+ */
 export const CHAOS_SETTINGS: Record<string, string> = {
-  SOAR_RETRY_MAX_RETRIES: '2',
+  PLAYBOOK_NEW_COUNTRY_ACTIVITY_DISABLE_ACCOUNT: 'always',
+  SOAR_RETRY_MAX_RETRIES: '4',
   SOAR_RETRY_DELAY_MS: '10',
   SOAR_RETRY_MAX_DELAY_MS: '1000',
   SOAR_GITHUB_WRITE_INTERVAL_MS: '0',
