@@ -69,6 +69,8 @@ export async function listRuns(
       ...(filter.statuses ? { runtimeStatus: filter.statuses } : {}),
     });
     for (const instance of result.instances) {
+      // Other orchestrations (the intake ledger's records) are not playbook runs.
+      if (playbookNameOf(instance.name) === undefined) continue;
       const run = toSummary(instance, playbookNameOf);
       if (matches(run, instance, filter)) runs.push(run);
     }

@@ -60,6 +60,11 @@ test('Azure DevOps: the repository is restored, admins and the deleter’s manag
     report.steps.map((s) => s.action),
     ['azdo.restoreRepository', 'azdo.getProjectAdministrators', 'email.sendEmail', 'entra.getManager', 'email.sendEmail', 'sentinel.updateIncident', 'sentinel.updateIncident'],
   );
+
+  // The run list shows the playbook run, not the intake ledger's record of the delivery.
+  const list = await fetch(`${h.host.url}/api/runs?incident=inc-repo-deleted-azdo`, { headers: { 'x-functions-key': h.host.functionKey } });
+  const runs = ((await list.json()) as { runs: { instanceId: string; playbook: string }[] }).runs;
+  assert.deepEqual(runs.map((r) => [r.playbook, r.instanceId]), [['repository-deleted', instanceId]]);
 });
 
 test('GitHub: no restore API, so the restore steps are e-mailed and a task is added to restore within 90 days', async () => {
