@@ -91,13 +91,15 @@ export interface QueryResult {
   continuationToken?: string;
 }
 
-/** What an episode decided: the events to append and the work to queue. */
-type EpisodeOutcome = Partial<Omit<EpisodeCommit, 'instance' | 'eventTexts'>> & { events?: HistoryEvent[] };
+/** What an episode decided; `consumedMessageIds` are inbox ids (see InboxMessage). */
+type EpisodeOutcome = Partial<Omit<EpisodeCommit, 'instance' | 'eventTexts' | 'completedActivityIds'>> & { events?: HistoryEvent[] };
 
 /** An episode's outcome, committed with the others of its batch. */
 interface PlannedCommit {
   commit: EpisodeCommit;
   from: RuntimeStatus;
+  /** Inbox ids of the messages the episode consumed (stored messages and in-memory activity results). */
+  consumed: number[];
   /** The appended events (as stored, IsPlayed set), for the cached history. */
   events: HistoryEvent[];
 }
@@ -107,6 +109,16 @@ const maxBatch = 64;
 const instanceIdPattern = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,100}$/;
 const defaultPageSize = 100;
 const stopGraceMs = 2000;
+
+/**
+ * A message in an instance's inbox: a stored message, or an activity result still only in memory. An
+ * activity result is stored by the episode that consumes it (its activity row is deleted in the same
+ * transaction that appends TaskCompleted), which saves writing and deleting a message per activity and a
+ * commit round per step. Its inbox id is the negated activity id (stored message ids are positive).
+ */
+interface InboxMessage extends MessageRow {
+  activityId?: number;
+}
 
 interface LiveHistory {
   events: HistoryEvent[];
@@ -121,13 +133,11 @@ export class DurableRuntime {
   /** Rows of instances that are not finished (the store stays the source of truth for queries). */
   readonly #instances = new Map<string, InstanceRow>();
   /** Queued messages per instance, as stored (due now or later). */
-  readonly #inbox = new Map<string, MessageRow[]>();
+  readonly #inbox = new Map<string, InboxMessage[]>();
   readonly #histories = new Map<string, LiveHistory>();
   readonly #ready = new Set<string>();
   readonly #activityQueue: ActivityRow[] = [];
   readonly #runningActivities = new Set<Promise<void>>();
-  /** Activity results waiting for the next batch commit. */
-  readonly #completions: { activityId: number; result: NewMessage }[] = [];
   /** Episode commits of the batch being processed. */
   #planned: PlannedCommit[] = [];
   readonly #timerCancels = new Set<() => void>();
@@ -175,7 +185,7 @@ export class DurableRuntime {
       ]);
       clearTimeout(timer);
     }
-    this.#applyBatch(); // results of activities that finished meanwhile
+    this.#storeActivityResults(); // results no episode consumed: their activities must not run again
     this.#store?.close();
     this.#store = undefined;
   }
@@ -372,7 +382,6 @@ export class DurableRuntime {
     return (
       this.#ready.size === 0 &&
       this.#cycles === undefined &&
-      this.#completions.length === 0 &&
       this.#activityQueue.length === 0 &&
       this.#runningActivities.size === 0 &&
       !this.#pumpScheduled
@@ -390,7 +399,7 @@ export class DurableRuntime {
   }
 
   /** A stored message joins its instance's inbox; the instance becomes ready when the message is visible. */
-  #enqueue(message: MessageRow): void {
+  #enqueue(message: InboxMessage): void {
     const inbox = this.#inbox.get(message.instanceId);
     if (inbox) inbox.push(message);
     else this.#inbox.set(message.instanceId, [message]);
@@ -440,7 +449,7 @@ export class DurableRuntime {
   #drive(): void {
     if (!this.#started || this.#stopping) return; // before start(), requests only queue messages
     this.#startActivities();
-    if (!this.#cycles && (this.#ready.size > 0 || this.#completions.length > 0)) {
+    if (!this.#cycles && this.#ready.size > 0) {
       this.#cycles = this.#runCycles().finally(() => {
         this.#cycles = undefined;
         this.#pump();
@@ -454,7 +463,7 @@ export class DurableRuntime {
    * then is their new work dispatched.
    */
   async #runCycles(): Promise<void> {
-    while (!this.#stopping && (this.#ready.size > 0 || this.#completions.length > 0)) {
+    while (!this.#stopping && this.#ready.size > 0) {
       const batch: string[] = [];
       for (const id of this.#ready) {
         batch.push(id);
@@ -476,36 +485,47 @@ export class DurableRuntime {
     }
   }
 
-  /** Commits the batch's episodes and pending activity results together, then dispatches what they queued. */
+  /** Commits the batch's episodes together, then dispatches what they queued. */
   #applyBatch(): void {
     const store = this.#store;
     const planned = this.#planned;
-    const completions = this.#completions.splice(0);
     this.#planned = [];
-    if (!store || (planned.length === 0 && completions.length === 0)) return;
-    let result: ReturnType<DurableStore['commitBatch']>;
+    if (!store || planned.length === 0) return;
+    let results: CommitResult[];
     try {
-      result = store.commitBatch(
-        planned.map((p) => p.commit),
-        completions,
-      );
+      results = store.commitBatch(planned.map((p) => p.commit));
     } catch (err) {
       this.#o.logger.error(`Durable store commit failed: ${(err as Error).message}`);
       return;
     }
-    for (const message of result.completions) if (message) this.#enqueue(message);
-    planned.forEach((p, i) => this.#afterCommit(p, result.episodes[i]!));
+    planned.forEach((p, i) => this.#afterCommit(p, results[i]!));
   }
 
-  #afterCommit({ commit, from, events }: PlannedCommit, result: CommitResult): void {
+  /** On shutdown: activity results still only in memory are stored as messages for the next start. */
+  #storeActivityResults(): void {
+    const completions: { activityId: number; result: NewMessage }[] = [];
+    for (const inbox of this.#inbox.values()) {
+      for (const { activityId, instanceId, executionId, visibleAt, kind, body } of inbox) {
+        if (activityId !== undefined) completions.push({ activityId, result: { instanceId, executionId, visibleAt, kind, body } });
+      }
+    }
+    if (completions.length === 0 || !this.#store) return;
+    try {
+      this.#store.completeActivities(completions);
+    } catch (err) {
+      this.#o.logger.error(`Durable store commit failed: ${(err as Error).message}`);
+    }
+  }
+
+  #afterCommit({ commit, from, events, consumed: consumedIds }: PlannedCommit, result: CommitResult): void {
     const { instance } = commit;
     if (terminalStatuses.has(instance.status)) {
       this.#forget(instance.id);
     } else {
       this.#instances.set(instance.id, instance);
       if (commit.dropPendingWork) this.#inbox.delete(instance.id);
-      else if (commit.consumedMessageIds.length > 0) {
-        const consumed = new Set(commit.consumedMessageIds);
+      else if (consumedIds.length > 0) {
+        const consumed = new Set(consumedIds);
         const inbox = this.#inbox.get(instance.id)?.filter((m) => !consumed.has(m.id)) ?? [];
         if (inbox.length > 0) this.#inbox.set(instance.id, inbox);
         else this.#inbox.delete(instance.id);
@@ -539,7 +559,7 @@ export class DurableRuntime {
 
     const consumed: number[] = [];
     const controlEvents: HistoryEvent[] = [];
-    const deliverable: MessageRow[] = [];
+    const deliverable: InboxMessage[] = [];
     let status = row.status;
     let terminateReason: string | null | undefined;
     for (const message of messages) {
@@ -568,7 +588,8 @@ export class DurableRuntime {
 
     if (terminalStatuses.has(row.status)) {
       // Late messages for a finished instance (an activity result after completion, an event): dropped.
-      this.#db().deleteMessages(messages.map((m) => m.id));
+      // (Its activity rows went with the rest of its pending work when it finished.)
+      this.#db().deleteMessages(messages.filter((m) => m.activityId === undefined).map((m) => m.id));
       this.#inbox.delete(instanceId);
       return;
     }
@@ -784,14 +805,17 @@ export class DurableRuntime {
   #commit(row: InstanceRow, status: RuntimeStatus, partial: EpisodeOutcome): void {
     const instance: InstanceRow = { ...row, status, updatedAt: this.#o.clock.now() };
     const events = (partial.events ?? []).map((e) => ({ ...e, IsPlayed: true }));
+    const consumed = partial.consumedMessageIds ?? [];
     this.#planned.push({
       from: row.status,
       events,
+      consumed,
       commit: {
         instance,
         eventTexts: events.map((e) => JSON.stringify(e)),
         replaceHistory: partial.replaceHistory ?? false,
-        consumedMessageIds: partial.consumedMessageIds ?? [],
+        consumedMessageIds: consumed.filter((id) => id > 0),
+        completedActivityIds: consumed.filter((id) => id < 0).map((id) => -id),
         dropPendingWork: partial.dropPendingWork ?? false,
         activities: partial.activities ?? [],
         messages: partial.messages ?? [],
@@ -853,15 +877,15 @@ export class DurableRuntime {
     this.#o.logger.info(
       `Executed '${activity.name}' (${outcome}, Id=${activity.instanceId}:${activity.taskId}, Duration=${durationMs}ms)`,
     );
-    this.#completions.push({
+    if (this.#store === undefined) return; // stopped meanwhile: the activity runs again after a restart
+    this.#enqueue({
+      id: -activity.id,
       activityId: activity.id,
-      result: {
-        instanceId: activity.instanceId,
-        executionId: activity.executionId,
-        visibleAt: this.#o.clock.now(),
-        kind: 'event',
-        body: JSON.stringify(event),
-      },
+      instanceId: activity.instanceId,
+      executionId: activity.executionId,
+      visibleAt: this.#o.clock.now(),
+      kind: 'event',
+      body: JSON.stringify(event),
     });
   }
 

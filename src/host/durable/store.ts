@@ -79,6 +79,8 @@ export interface EpisodeCommit {
   eventTexts: string[];
   replaceHistory: boolean;
   consumedMessageIds: number[];
+  /** Activities whose results this episode consumed straight from memory: their rows are deleted. */
+  completedActivityIds: number[];
   /** Drop every other message and activity of this instance (terminate, completion, continue-as-new). */
   dropPendingWork: boolean;
   activities: NewActivity[];
@@ -240,20 +242,21 @@ export class DurableStore {
     });
   }
 
-  /** Commits several episodes (of different instances) and activity results in one transaction. */
-  commitBatch(
-    episodes: EpisodeCommit[],
-    completions: { activityId: number; result: NewMessage }[],
-  ): { episodes: CommitResult[]; completions: (MessageRow | undefined)[] } {
-    return this.#transaction(() => ({
-      completions: completions.map((c) => this.#completeActivity(c.activityId, c.result)),
-      episodes: episodes.map((e) => this.#commitEpisode(e)),
-    }));
+  /** Commits several episodes (of different instances) in one transaction. */
+  commitBatch(episodes: EpisodeCommit[]): CommitResult[] {
+    return this.#transaction(() => episodes.map((e) => this.#commitEpisode(e)));
   }
 
-  #completeActivity(activityId: number, result: NewMessage): MessageRow | undefined {
-    const changes = this.#s.deleteActivity!.run(activityId).changes;
-    return Number(changes) === 0 ? undefined : this.#insertMessage(result);
+  /**
+   * Stores activity results that no episode consumed yet (on shutdown) as messages, so the activities do
+   * not run again after a restart.
+   */
+  completeActivities(completions: { activityId: number; result: NewMessage }[]): void {
+    this.#transaction(() => {
+      for (const c of completions) {
+        if (Number(this.#s.deleteActivity!.run(c.activityId).changes) > 0) this.#insertMessage(c.result);
+      }
+    });
   }
 
   #commitEpisode(commit: EpisodeCommit): CommitResult {
@@ -265,6 +268,7 @@ export class DurableStore {
       this.#s.deleteActivities!.run(id);
     } else {
       for (const messageId of commit.consumedMessageIds) this.#s.deleteMessage!.run(messageId);
+      for (const activityId of commit.completedActivityIds) this.#s.deleteActivity!.run(activityId);
     }
     const i = commit.instance;
     this.#s.updateInstance!.run(i.executionId, i.status, i.input, i.output, i.customStatus, i.updatedAt, i.id);
