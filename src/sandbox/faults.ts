@@ -112,8 +112,13 @@ export class FaultInjector {
   }
 }
 
+/** The generic error code of each status, as ARM and ACS spell it. */
 const STATUS_CODES: Record<number, string> = {
+  400: 'BadRequest',
   403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
   429: 'TooManyRequests',
   500: 'InternalServerError',
   502: 'BadGateway',

@@ -55,7 +55,7 @@ export interface Sandbox {
   faults: { add(rule: unknown): FaultRule; clear(): void; list(): FaultRule[] };
   /** A signed access token for `audience`, as the managed-identity endpoint would issue it now. */
   token(audience: string): string;
-  /** Restores the seed world and clears calls and faults. */
+  /** Restores the seed world (keeping the GitHub installation tokens issued and not yet expired) and clears calls and faults. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -92,7 +92,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     ...(options.log ? { log: options.log } : {}),
   });
   function reset(): void {
+    // A client's @octokit/auth-app cache keeps using the installation token it was issued until it expires, as it may
+    // against GitHub: the restored seed world must still accept the tokens issued before the reset.
+    const issued = world.github.tokens.filter((t) => t.kind === 'installation' && Date.parse(t.expiresAt) > now());
     world = structuredClone(seed);
+    const seeded = new Set(world.github.tokens.map((t) => t.token));
+    world.github.tokens.push(...issued.filter((t) => !seeded.has(t.token)));
     server.clearCalls();
     faults.clear();
   }

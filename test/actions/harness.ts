@@ -39,17 +39,7 @@ export function pathOf(call: CallRecord): string {
 
 export async function startActionHarness(options: Omit<StartSandboxOptions, 'caFile'> = {}): Promise<ActionHarness> {
   const caFile = join(mkdtempSync(join(tmpdir(), 'soar-actions-')), 'sandbox-ca.pem');
-  const started = await startSandbox({ ...options, caFile });
-  // A reset restores the seed world, which would forget the GitHub installation token the app already holds
-  // (and caches until it expires, as it should): keep issued installation tokens across resets.
-  const sandbox: Sandbox = {
-    ...started,
-    reset() {
-      const issued = started.world().github.tokens.filter((t) => t.kind === 'installation');
-      started.reset();
-      started.world().github.tokens.push(...issued);
-    },
-  };
+  const sandbox = await startSandbox({ ...options, caFile });
   Object.assign(process.env, sandbox.appSettings, TEST_RETRY_SETTINGS);
   const logs: string[] = [];
   return {

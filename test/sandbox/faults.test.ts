@@ -117,3 +117,17 @@ test('faults: invalid rules are 400 naming each field, nothing is added; DELETE 
   assert.equal((await call(sandbox, 'DELETE', '/_sandbox/faults')).status, 204);
   assert.equal((await call(sandbox, 'GET', INCIDENT, { token: armToken })).status, 200);
 });
+
+test('faults: a 409 answers Conflict in each service error shape, as the real services do', async () => {
+  await addFaults([
+    { service: 'sentinel', method: 'PUT', pathPattern: '/incidents/', status: 409, count: 1 },
+    { service: 'azdo', pathPattern: '^/azdo/dev/', status: 409, count: 1 },
+  ]);
+  const body = { properties: { title: 'changed', severity: 'Low', status: 'Active' } };
+  const arm = await call(sandbox, 'PUT', INCIDENT, { token: armToken, body });
+  assert.equal(arm.status, 409);
+  assert.equal(arm.json.error.code, 'Conflict');
+  const azdo = await call(sandbox, 'GET', '/azdo/dev/contoso/_apis/projects?api-version=7.1', { token: sandbox.token(AUDIENCES.azdo) });
+  assert.equal(azdo.status, 409);
+  assert.equal(azdo.json.typeKey, 'Conflict');
+});

@@ -24,6 +24,9 @@ after(() => sandbox.close());
 beforeEach(() => {
   offsetMs = 0;
   sandbox.reset();
+  // Each test counts the installation tokens it gets; a reset keeps those issued before (clients cache them).
+  const world = sandbox.world().github;
+  world.tokens = world.tokens.filter((t) => t.kind !== 'installation');
 });
 
 function jwt(claims: Record<string, unknown>, privateKey: string = settings.GITHUB_APP_PRIVATE_KEY, alg = 'RS256'): string {
@@ -102,4 +105,29 @@ test('clock skew: with the sandbox 5 minutes behind, @octokit/auth-app corrects 
   const issued = sandbox.world().github.tokens.find((t) => t.kind === 'installation');
   assert.ok(issued?.kind === 'installation');
   assert.ok(Math.abs(Date.parse(issued.expiresAt) - (Date.now() + offsetMs + 3600_000)) < 2000);
+});
+
+test('a reset keeps the installation tokens already issued valid (a client caches its token), and drops expired ones', async () => {
+  const octokit = new Octokit({
+    baseUrl: sandbox.appSettings.GITHUB_API_URL,
+    log: quiet,
+    authStrategy: createAppAuth,
+    auth: { appId: settings.GITHUB_APP_ID, privateKey: settings.GITHUB_APP_PRIVATE_KEY, installationId: Number(settings.GITHUB_APP_INSTALLATION_ID) },
+  });
+  await octokit.rest.repos.get({ owner: 'contoso', repo: 'payments-api' });
+  const issued = sandbox.world().github.tokens.filter((t) => t.kind === 'installation');
+  assert.equal(issued.length, 1);
+  sandbox.world().github.repos.find((r) => r.name === 'infra')!.archived = true;
+
+  assert.equal((await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' })).status, 204);
+  assert.equal(sandbox.world().github.repos.find((r) => r.name === 'infra')!.archived, false, 'the seed world is back');
+  assert.deepEqual(sandbox.world().github.tokens.filter((t) => t.kind === 'installation'), issued);
+  // The client goes on with its cached token: no new token request, and the API accepts it.
+  const repo = await octokit.rest.repos.get({ owner: 'contoso', repo: 'infra' });
+  assert.equal(repo.status, 200);
+  assert.equal(sandbox.calls({ service: 'github' }).filter((c) => c.path.endsWith('/access_tokens')).length, 0);
+
+  offsetMs = 3601_000; // the token has expired by the sandbox's clock
+  sandbox.reset();
+  assert.equal(issuedTokens(), 0);
 });
