@@ -58,6 +58,15 @@ export function newEvent(type: EventTypeNumber, timestampMs: number, fields: Par
   return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: isoTimestamp(timestampMs), ...fields };
 }
 
+/**
+ * The JSON of an unplayed event (as JSON.stringify wrote it) with IsPlayed set. The first unescaped
+ * `"IsPlayed":false` is the event's own field: events have no nested objects, and inside string values
+ * quotes are escaped.
+ */
+export function playedJson(eventJson: string): string {
+  return eventJson.replace('"IsPlayed":false', '"IsPlayed":true');
+}
+
 let lastTimestampMs = Number.NaN;
 let lastTimestampText = '';
 

@@ -20,6 +20,7 @@ import {
   longRunningTimerIntervalMs,
   maximumShortTimerMs,
   newEvent,
+  playedJson,
   toJsonText,
   type HistoryEvent,
 } from './history.js';
@@ -109,6 +110,8 @@ const maxBatch = 64;
 const instanceIdPattern = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,100}$/;
 const defaultPageSize = 100;
 const stopGraceMs = 2000;
+/** The message text each delivered event was parsed from, so large inputs are not stringified again. */
+const arrivedAs = new WeakMap<HistoryEvent, string>();
 
 /**
  * A message in an instance's inbox: a stored message, or an activity result still only in memory. An
@@ -141,6 +144,7 @@ export class DurableRuntime {
   /** Episode commits of the batch being processed. */
   #planned: PlannedCommit[] = [];
   readonly #timerCancels = new Set<() => void>();
+  #binding: { origin: string; json: string; managementUrls: Record<string, string> } | undefined;
   #cycles: Promise<void> | undefined;
   #pumpScheduled = false;
   #started = false;
@@ -319,7 +323,24 @@ export class DurableRuntime {
 
   /** Data of the `durableClient` input binding, as the extension sends it (research §4). */
   clientBindingData(): RpcTypedData {
+    return { json: this.#clientBinding().json };
+  }
+
+  /** The management links for one instance (the HttpManagementPayload), on the public webhook path. */
+  managementPayload(instanceId: string): Record<string, string> {
+    const payload: Record<string, string> = {};
+    const id = encodeURIComponent(instanceId);
+    for (const [key, value] of Object.entries(this.#clientBinding().managementUrls)) {
+      payload[key] = value.replaceAll('INSTANCEID', id);
+    }
+    payload.id = instanceId;
+    return payload;
+  }
+
+  /** The client binding data, built once per origin (every client call and start needs it). */
+  #clientBinding(): { origin: string; json: string; managementUrls: Record<string, string> } {
     const origin = this.#o.baseUrl().replace(/\/+$/, '');
+    if (this.#binding?.origin === origin) return this.#binding;
     const base = `${origin}/runtime/webhooks/durabletask`;
     const hub = encodeURIComponent(this.#o.hubName);
     const code = `code=${encodeURIComponent(this.#o.functionKey)}`;
@@ -346,18 +367,8 @@ export class DurableRuntime {
       requiredQueryStringParameters: code,
       rpcBaseUrl: `${origin}/durabletask/`,
     };
-    return { json: JSON.stringify(data) };
-  }
-
-  /** The management links for one instance (the HttpManagementPayload), on the public webhook path. */
-  managementPayload(instanceId: string): Record<string, string> {
-    const data = JSON.parse(this.clientBindingData().json!) as { managementUrls: Record<string, string> };
-    const payload: Record<string, string> = {};
-    for (const [key, value] of Object.entries(data.managementUrls)) {
-      payload[key] = value.replaceAll('INSTANCEID', encodeURIComponent(instanceId));
-    }
-    payload.id = instanceId;
-    return payload;
+    this.#binding = { origin, json: JSON.stringify(data), managementUrls: data.managementUrls };
+    return this.#binding;
   }
 
   /** The Durable HTTP API; `subPath` is the path below the mount (e.g. "instances/abc"). */
@@ -607,7 +618,11 @@ export class DurableRuntime {
       return;
     }
     for (const message of deliverable) consumed.push(message.id);
-    const delivered = deliverable.map((m) => JSON.parse(m.body) as HistoryEvent);
+    const delivered = deliverable.map((m) => {
+      const event = JSON.parse(m.body) as HistoryEvent;
+      arrivedAs.set(event, m.body);
+      return event;
+    });
     if (status === 'Pending' || status === 'ContinuedAsNew') status = 'Running';
     if (delivered.length === 0) {
       this.#commit(row, status, { consumedMessageIds: consumed, events: controlEvents });
@@ -622,7 +637,7 @@ export class DurableRuntime {
     const live = this.#liveHistory(instanceId);
     const episodeEvents = [...controlEvents, newEvent(EventType.OrchestratorStarted, now), ...delivered];
     const history = live.events.concat(episodeEvents);
-    const historyJson = `[${live.json.concat(episodeEvents.map((e) => JSON.stringify(e))).join(',')}]`;
+    const historyJson = `[${live.json.concat(episodeEvents.map((e) => arrivedAs.get(e) ?? JSON.stringify(e))).join(',')}]`;
     const result = await invokeOrchestrator(
       this.#o.registrations,
       row.name,
@@ -804,7 +819,8 @@ export class DurableRuntime {
   /** Adds an episode's outcome to the batch; it takes effect when the batch commits. */
   #commit(row: InstanceRow, status: RuntimeStatus, partial: EpisodeOutcome): void {
     const instance: InstanceRow = { ...row, status, updatedAt: this.#o.clock.now() };
-    const events = (partial.events ?? []).map((e) => ({ ...e, IsPlayed: true }));
+    const source = partial.events ?? [];
+    const events = source.map((e) => ({ ...e, IsPlayed: true }));
     const consumed = partial.consumedMessageIds ?? [];
     this.#planned.push({
       from: row.status,
@@ -812,7 +828,10 @@ export class DurableRuntime {
       consumed,
       commit: {
         instance,
-        eventTexts: events.map((e) => JSON.stringify(e)),
+        eventTexts: source.map((e, i) => {
+          const text = arrivedAs.get(e);
+          return text === undefined ? JSON.stringify(events[i]) : playedJson(text);
+        }),
         replaceHistory: partial.replaceHistory ?? false,
         consumedMessageIds: consumed.filter((id) => id > 0),
         completedActivityIds: consumed.filter((id) => id < 0).map((id) => -id),
