@@ -20,6 +20,7 @@ import { applyRuleset } from './github/applyRuleset.js';
 import { archiveRepository } from './github/archiveRepository.js';
 import { getRepositoryOwners } from './github/getRepositoryOwners.js';
 import { lockBranch as githubLockBranch } from './github/lockBranch.js';
+import { protectBranch } from './github/protectBranch.js';
 import { removeCollaborator } from './github/removeCollaborator.js';
 import { resolveSecretScanningAlert } from './github/resolveSecretScanningAlert.js';
 import { revokeCredentials } from './github/revokeCredentials.js';
@@ -50,6 +51,7 @@ export const github = {
   unarchiveRepository,
   setRepositoryVisibility,
   lockBranch: githubLockBranch,
+  protectBranch,
   applyRuleset,
   revokeCredentials,
   resolveSecretScanningAlert,

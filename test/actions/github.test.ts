@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, beforeEach, describe, test } from 'node:test';
 import { parseCodeOwners } from '../../src/actions/github/getRepositoryOwners.js';
 import { github } from '../../src/actions/index.js';
-import { RemoteApiError } from '../../src/clients/errors.js';
+import { RemoteApiError, ValidationError } from '../../src/clients/errors.js';
 import type { World } from '../../src/sandbox/index.js';
 import { describeActionCases, rejection, startActionHarness } from './harness.js';
 
@@ -72,6 +72,27 @@ describeActionCases(h, [
     snapshot: (world) => main(world, 'payments-api').protection,
   },
   {
+    action: github.protectBranch,
+    input: { owner: 'contoso', repo: 'infra', branch: 'main', requiredApprovingReviewCount: 2 },
+    fault: { service: 'github', method: 'PUT', path: /\/repos\/contoso\/infra\/branches\/main\/protection$/ },
+    verify(output, world) {
+      const { branch, requiredApprovingReviewCount } = output as { branch: string; requiredApprovingReviewCount: number };
+      assert.deepEqual([branch, requiredApprovingReviewCount], ['main', 2]);
+      const protection = main(world, 'infra').protection!;
+      assert.deepEqual(protection.requiredPullRequestReviews, {
+        dismissStaleReviews: true,
+        requireCodeOwnerReviews: false,
+        requiredApprovingReviewCount: 2,
+        requireLastPushApproval: false,
+      });
+      assert.equal(protection.enforceAdmins, true);
+      assert.equal(protection.allowForcePushes, false);
+      assert.equal(protection.allowDeletions, false);
+      assert.equal(protection.lockBranch, false);
+    },
+    snapshot: (world) => main(world, 'infra').protection,
+  },
+  {
     action: github.applyRuleset,
     input: { owner: 'contoso', repo: 'infra' },
     fault: { service: 'github', method: 'POST', path: /\/repos\/contoso\/infra\/rulesets$/ },
@@ -139,6 +160,50 @@ describe('github', () => {
     assert.ok(error instanceof RemoteApiError);
     assert.deepEqual([error.api, error.status], ['GitHub', 404]);
     assert.match(error.message, /^GitHub API 404: Branch not found/);
+  });
+
+  test('protectBranch keeps what the protection still has and raises the rest to the baseline', async () => {
+    const before = main(h.sandbox.world(), 'payments-api').protection!;
+    Object.assign(before, { requiredStatusChecks: { strict: true, contexts: ['ci/build'] }, allowForcePushes: true, lockBranch: true });
+    before.requiredPullRequestReviews!.dismissStaleReviews = false;
+    const output = await h.run(github.protectBranch, { owner: 'contoso', repo: 'payments-api', branch: 'main' });
+    assert.deepEqual(output, { branch: 'main', requiredApprovingReviewCount: 1, changed: true });
+    assert.deepEqual(main(h.sandbox.world(), 'payments-api').protection, {
+      requiredStatusChecks: { strict: true, contexts: ['ci/build'] },
+      enforceAdmins: true,
+      requiredPullRequestReviews: { dismissStaleReviews: true, requireCodeOwnerReviews: true, requiredApprovingReviewCount: 1, requireLastPushApproval: false },
+      restrictions: null,
+      requiredLinearHistory: false,
+      allowForcePushes: false,
+      allowDeletions: false,
+      blockCreations: false,
+      requiredConversationResolution: false,
+      lockBranch: true,
+      allowForkSyncing: false,
+    });
+  });
+
+  test('protectBranch keeps a higher approval count, and writes nothing when the baseline already holds', async () => {
+    const protection = main(h.sandbox.world(), 'payments-api').protection!;
+    protection.enforceAdmins = true;
+    protection.requiredPullRequestReviews!.requiredApprovingReviewCount = 3;
+    const before = structuredClone(protection);
+    const output = await h.run(github.protectBranch, { owner: 'contoso', repo: 'payments-api', branch: 'main', requiredApprovingReviewCount: 2 });
+    assert.deepEqual(output, { branch: 'main', requiredApprovingReviewCount: 3, changed: false });
+    assert.deepEqual(main(h.sandbox.world(), 'payments-api').protection, before);
+    assert.equal(h.sandbox.calls({ service: 'github' }).filter((c) => c.method === 'PUT').length, 0);
+  });
+
+  test('protectBranch on a missing branch is a 404 and protects nothing; an approval count over 6 is refused before any call', async () => {
+    const error = await rejection(h.run(github.protectBranch, { owner: 'contoso', repo: 'infra', branch: 'nope' }));
+    assert.ok(error instanceof RemoteApiError);
+    assert.deepEqual([error.api, error.status], ['GitHub', 404]);
+    assert.equal(h.sandbox.calls({ service: 'github' }).filter((c) => c.method === 'PUT').length, 0);
+
+    const invalid = await rejection(h.run(github.protectBranch, { owner: 'contoso', repo: 'infra', branch: 'main', requiredApprovingReviewCount: 7 }));
+    assert.ok(invalid instanceof ValidationError);
+    assert.deepEqual(invalid.issues.map((i) => i.path), ['requiredApprovingReviewCount']);
+    assert.equal(main(h.sandbox.world(), 'infra').protection, null);
   });
 
   test('an archived repository refuses other changes with a 403 that is not retried', async () => {
