@@ -1,5 +1,5 @@
-// Chaos incidents of four seed playbooks (repository-deleted, secret-committed, branch-policy-disabled,
-// new-country-activity): clones of the seed fixtures, each with its own incident (name, number) and, where
+// Chaos incidents of the five seed playbooks (repository-deleted, secret-committed, branch-policy-disabled,
+// new-country-activity, extension-installed): clones of the seed fixtures, each with its own incident (name, number) and, where
 // the playbook's effect would otherwise collide, its own repository or policy, so 1,000 runs can each be
 // checked against the sandbox (new-country-activity's effects on alice are idempotent: checked as a state). `chaosWorld` is the sandbox world that holds every incident and repository the cases name.
 import { createHash } from 'node:crypto';
@@ -24,6 +24,7 @@ export const KINDS = [
   'branch-policy-disabled-azdo',
   'branch-protection-removed-github',
   'new-country-azdo',
+  'extension-installed-azdo',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -59,6 +60,7 @@ const fixtureFor: Record<Kind, string> = {
   'branch-policy-disabled-azdo': 'branch-policy-disabled-azdo',
   'branch-protection-removed-github': 'branch-protection-removed-github',
   'new-country-azdo': 'new-country-azdo',
+  'extension-installed-azdo': 'extension-installed-azdo',
 };
 const playbookFor: Record<Kind, string> = {
   'repo-deleted-github': 'repository-deleted',
@@ -68,15 +70,19 @@ const playbookFor: Record<Kind, string> = {
   'branch-policy-disabled-azdo': 'branch-policy-disabled',
   'branch-protection-removed-github': 'branch-policy-disabled',
   'new-country-azdo': 'new-country-activity',
+  'extension-installed-azdo': 'extension-installed',
 };
 
-/** The repository a case owns: its own, except the Azure DevOps policy cases (a policy of payments-api) and new-country (none). */
+/** The repository a case owns: its own, except the Azure DevOps policy cases (a policy of payments-api), and none for the rest. */
 function repositoryOf(kind: Kind, name: string): string {
   if (kind === 'branch-policy-disabled-azdo') return 'payments-api';
-  if (kind === 'new-country-azdo') return '';
+  if (kind === 'new-country-azdo' || kind === 'extension-installed-azdo') return '';
   const suffix = kind.startsWith('repo-deleted') ? 'deleted' : kind.startsWith('secret') ? 'secret' : 'branch';
   return `${name}-${suffix}`;
 }
+
+/** The extension publisher the chaos settings allow (PLAYBOOK_EXTENSION_INSTALLED_ALLOWED_EXTENSIONS). */
+export const ALLOWED_PUBLISHER = 'chaos-publisher';
 
 const fixtures = new Map<string, Json>();
 function fixture(name: string): Json {
@@ -121,6 +127,8 @@ export function makeCase(kind: Kind, prefix: string, index: number, number: numb
   if (kind === 'secret-committed-azdo') delete details.RepositoryId;
   // Each policy case re-enables its own policy configuration, numbered like the incident.
   if (kind === 'branch-policy-disabled-azdo') details.PolicyId = [String(number)];
+  // An extension of the publisher CHAOS_SETTINGS allows: closed without asking an approver.
+  if (kind === 'extension-installed-azdo') details.ExtensionId = [`${ALLOWED_PUBLISHER}.extension-${number}`];
   if (options.actorUpn !== undefined) details.ActorUpn = [options.actorUpn];
   alertData['Custom Details'] = JSON.stringify(details);
   if (options.accountName !== undefined) {
@@ -209,6 +217,7 @@ const expectedRecipients: Record<Kind, string[][]> = {
   'branch-policy-disabled-azdo': [['carol@contoso.com']],
   'branch-protection-removed-github': [['alice@contoso.com', 'carol@contoso.com', 'dave@contoso.com']],
   'new-country-azdo': [['bob@contoso.com'], ['soc@contoso.com']],
+  'extension-installed-azdo': [],
 };
 
 export interface Outcome {
@@ -278,13 +287,15 @@ export function checkCompleted(world: World, c: ChaosCase): Outcome {
       break;
     }
     case 'branch-protection-removed-github': {
+      // Re-protected either by branch protection or by a ruleset (the playbook has used both); one task about it.
       const repo = world.github.repos.find((r) => r.owner === 'contoso' && r.name === c.repository);
       const rulesets = repo?.rulesets.filter((r) => r.name === 'soar-branch-protection') ?? [];
       if (rulesets.length > 1) duplicates += rulesets.length - 1;
-      if (rulesets.length !== 1 || rulesets[0]!.enforcement !== 'active') fail(`${rulesets.length} active soar-branch-protection rulesets, expected 1`);
+      const main = repo?.branches.find((b) => b.name === 'main');
+      if (!main?.protection && !rulesets.some((r) => r.enforcement === 'active')) fail('main is not protected again');
       const tasks = incident.tasks.map((t) => t.properties.title);
       if (tasks.length > 1) duplicates += tasks.length - 1;
-      if (tasks.join() !== `Restore the branch protection of main in contoso/${c.repository}`) fail(`tasks ${JSON.stringify(tasks)}`);
+      if (tasks.length !== 1 || !tasks[0]!.includes(`branch protection of main in contoso/${c.repository}`)) fail(`tasks ${JSON.stringify(tasks)}`);
       if (incident.properties.status !== 'Active') fail('not Active');
       break;
     }
@@ -296,6 +307,11 @@ export function checkCompleted(world: World, c: ChaosCase): Outcome {
       if (org.pats.some((p) => p.userDescriptor === identity.subjectDescriptor && p.isValid)) fail("alice's PATs not revoked");
       if (incident.properties.status !== 'Active' || incident.properties.owner.userPrincipalName !== 'soc@contoso.com') fail('not Active and assigned to the SOC');
       if (!labelsOf(incident).includes('soar:new-country-activity')) fail('no label');
+      break;
+    }
+    case 'extension-installed-azdo': {
+      const p = incident.properties;
+      if (p.status !== 'Closed' || p.classification !== 'BenignPositive' || p.classificationReason !== 'SuspiciousButExpected') fail('not closed BenignPositive / SuspiciousButExpected');
       break;
     }
   }

@@ -10,17 +10,18 @@ import { startHost, type LocalHost } from '../../src/host/index.js';
 import { HostLogger } from '../../src/host/log.js';
 import type { OrchestrationStatus } from '../../src/host/durable/runtime.js';
 import { startSandbox, type Sandbox, type World } from '../../src/sandbox/index.js';
-import type { ChaosCase } from './cases.js';
+import { ALLOWED_PUBLISHER, type ChaosCase } from './cases.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * The shipped client retry budget (4) with short delays (sandbox faults answer Retry-After 0–1 s); no reconciler (it would start runs on its
- * own); new-country-activity disables the account without waiting for an approver (its approvals have their
- * own tests), so its runs end.
+ * own); new-country-activity disables the account and extension-installed closes an allowed extension
+ * without waiting for an approver (approvals have their own tests), so their runs end.
  */
 export const CHAOS_SETTINGS: Record<string, string> = {
   PLAYBOOK_NEW_COUNTRY_ACTIVITY_DISABLE_ACCOUNT: 'always',
+  PLAYBOOK_EXTENSION_INSTALLED_ALLOWED_EXTENSIONS: JSON.stringify([ALLOWED_PUBLISHER]),
   SOAR_RETRY_MAX_RETRIES: '4',
   SOAR_RETRY_DELAY_MS: '10',
   SOAR_RETRY_MAX_DELAY_MS: '1000',
