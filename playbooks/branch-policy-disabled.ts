@@ -1,13 +1,14 @@
 // Runbook: a branch policy (Azure DevOps) or branch protection (GitHub) was disabled or removed.
 // 1. Put the protection back:
 //    - Azure DevOps: re-enable the policy configuration the rule names (its settings are kept as they were);
-//    - GitHub: the removed protection's settings are gone with it, so apply a ruleset that blocks deleting and
-//      force-pushing the branch, and add a task for an owner to restore the review requirements.
+//    - GitHub: restore a baseline protection (required approving reviews, stale approvals dismissed, enforced for
+//      administrators, no force pushes or deletion), keeping whatever protection is left; the removed protection's
+//      other settings (status checks, push restrictions) cannot be read back, so add a task for an owner to review it.
 // 2. When the setting asks for it, lock the branch until an owner has reviewed what happened.
 // 3. Tell the owners (GitHub: repository admins + CODEOWNERS; Azure DevOps: project administrators).
 // 4. Leave the incident Active and labelled for an analyst. A missing custom detail is commented (what could
 //    not be done and why), not a crash.
-import { azdo, definePlaybook, email, github, html, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, github, html, isPlanned, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 /** Our analytic rules (deploy/rules): Azure DevOps policy disabled, GitHub branch protection removed. */
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000004';
@@ -23,8 +24,8 @@ type Detail = (typeof reads)[keyof typeof reads]['customDetails'][number];
 const settings = z.object({
   /** Lock the branch (no pushes) until an owner reviews the change and unlocks it. */
   lockBranch: z.boolean().default(false),
-  /** Name of the GitHub ruleset that stands in for the removed protection. */
-  rulesetName: z.string().min(1).max(100).default('soar-branch-protection'),
+  /** Approving reviews the restored GitHub protection requires (a higher count the branch still has is kept). */
+  requiredApprovingReviewCount: z.number().int().min(1).max(6).default(1),
   /** Label added to every incident this playbook handled. */
   label: z.string().min(1).default('soar:branch-policy-disabled'),
 });
@@ -50,7 +51,7 @@ export const branchPolicyDisabled = definePlaybook({
     azdo.enablePolicy,
     azdo.lockBranch,
     azdo.getProjectAdministrators,
-    github.applyRuleset,
+    github.protectBranch,
     github.lockBranch,
     github.getRepositoryOwners,
     email.sendEmail,
@@ -136,15 +137,14 @@ function* protectOnGitHub(ctx: Ctx): Step<Outcome> {
     outcome.notDone.push('Re-protect the branch: the incident does not name it (custom detail Branch).');
   } else {
     ctx.step('Re-protect the branch');
-    yield* ctx.run(github.applyRuleset, {
-      owner,
-      repo,
-      name: ctx.settings.rulesetName,
-      enforcement: 'active',
-      include: [`refs/heads/${branch}`],
-      rules: ['deletion', 'non_fast_forward'],
-    });
-    outcome.done.push(`Applied ruleset ${ctx.settings.rulesetName}: ${branch} can no longer be deleted or force-pushed`);
+    const requested = ctx.settings.requiredApprovingReviewCount;
+    const restored = yield* ctx.run(github.protectBranch, { owner, repo, branch, requiredApprovingReviewCount: requested });
+    // A dry run only plans the change: assume it is needed.
+    const changed = isPlanned(restored) || restored.changed;
+    const baseline =
+      `${isPlanned(restored) ? requested : restored.requiredApprovingReviewCount} approving review(s) on pull requests, ` +
+      'stale approvals dismissed, enforced for administrators, no force pushes or deletion';
+    outcome.done.push(changed ? `Restored the protection of ${branch}: ${baseline}` : `The protection of ${branch} already required ${baseline}`);
 
     if (ctx.settings.lockBranch) {
       ctx.step('Lock the branch until review');
@@ -152,12 +152,14 @@ function* protectOnGitHub(ctx: Ctx): Step<Outcome> {
       outcome.done.push(`Locked ${branch} until an owner unlocks it`);
     }
 
-    ctx.step('Add a task to restore the review requirements');
-    yield* ctx.addTask(
-      `Restore the branch protection of ${branch} in ${fullName}`,
-      `The protection was removed and its settings (required reviews, status checks) cannot be read back. ` +
-        `Re-create them in the repository settings, then remove the ${ctx.settings.rulesetName} ruleset if it is no longer needed.`,
-    );
+    if (changed) {
+      ctx.step('Add a task to review the restored protection');
+      yield* ctx.addTask(
+        `Review the restored branch protection of ${branch} in ${fullName}`,
+        `The playbook restored a baseline protection (${baseline}). Settings of the removed protection that cannot be ` +
+          'read back, such as required status checks and push restrictions, are not restored: add them again in the repository settings.',
+      );
+    }
   }
 
   ctx.step('Tell the repository owners');
@@ -167,7 +169,9 @@ function* protectOnGitHub(ctx: Ctx): Step<Outcome> {
       heading: `The branch protection of ${fullName} was removed`,
       paragraphs: [
         `${actor(ctx) ?? 'Someone'} removed the protection of ${branch ?? 'a branch'} in ${fullName}.`,
-        'Its required reviews and status checks are gone: re-create them, and check what was pushed in the meantime.',
+        branch
+          ? 'A baseline protection is back (see the actions taken); re-add any required status checks it had, and check what was pushed in the meantime.'
+          : 'Re-create it in the repository settings, and check what was pushed in the meantime.',
       ],
       facts: facts(ctx, [
         ['Repository', fullName],

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { normaliseIncident } from '../../src/incident/normalise.js';
 import { fixture, PlaybookHarness, type Json } from './harness.js';
 
 let h: PlaybookHarness;
@@ -14,6 +15,7 @@ beforeEach(async () => {
 });
 afterEach(() => {
   delete process.env.PLAYBOOK_BRANCH_POLICY_DISABLED_LOCK_BRANCH;
+  delete process.env.PLAYBOOK_BRANCH_POLICY_DISABLED_REQUIRED_APPROVING_REVIEW_COUNT;
 });
 
 const AZDO = 'inc-branch-policy-disabled-azdo';
@@ -50,6 +52,12 @@ function paymentsApi() {
   const repo = h.world().github.repos.find((r) => r.owner === 'contoso' && r.name === 'payments-api');
   assert.ok(repo);
   return repo;
+}
+
+function main() {
+  const branch = paymentsApi().branches.find((b) => b.name === 'main');
+  assert.ok(branch);
+  return branch;
 }
 
 test('Azure DevOps: the policy is enabled again with its settings, the administrators are told (title escaped), the incident stays Active', async () => {
@@ -101,33 +109,82 @@ test('Azure DevOps without the PolicyId detail: nothing is guessed, the comment 
   assert.equal(h.incident(AZDO).properties.status, 'Active');
 });
 
-test('GitHub: a ruleset re-protects the branch, a task asks to restore the reviews, admins and CODEOWNERS are told', async () => {
-  paymentsApi().branches.find((b) => b.name === 'main')!.protection = null; // what the audit event says happened
+test('GitHub: the removed protection is restored (baseline), a task asks to review it, admins and CODEOWNERS are told', async () => {
+  main().protection = null; // what the audit event says happened
   const status = await handle(fixture('branch-protection-removed-github'));
   assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
 
-  const rulesets = paymentsApi().rulesets;
-  assert.equal(rulesets.length, 1);
-  assert.equal(rulesets[0]!.name, 'soar-branch-protection');
-  assert.equal(rulesets[0]!.enforcement, 'active');
-  assert.deepEqual(rulesets[0]!.conditions?.refName.include, ['refs/heads/main']);
-  assert.deepEqual(rulesets[0]!.rules.map((r) => r.type).sort(), ['deletion', 'non_fast_forward']);
-  assert.equal(paymentsApi().branches.find((b) => b.name === 'main')!.protection, null, 'not locked by default');
+  assert.deepEqual(main().protection, {
+    requiredStatusChecks: null,
+    enforceAdmins: true,
+    requiredPullRequestReviews: { dismissStaleReviews: true, requireCodeOwnerReviews: false, requiredApprovingReviewCount: 1, requireLastPushApproval: false },
+    restrictions: null,
+    requiredLinearHistory: false,
+    allowForcePushes: false,
+    allowDeletions: false,
+    blockCreations: false,
+    requiredConversationResolution: false,
+    lockBranch: false,
+    allowForkSyncing: false,
+  });
+  assert.deepEqual(paymentsApi().rulesets, [], 'no ruleset stands in for the protection');
 
   const incident = h.incident(GITHUB);
-  assert.deepEqual(incident.tasks.map((t) => (t.properties as { title: string }).title), ['Restore the branch protection of main in contoso/payments-api']);
+  assert.deepEqual(incident.tasks.map((t) => (t.properties as { title: string }).title), ['Review the restored branch protection of main in contoso/payments-api']);
   assert.equal(incident.properties.status, 'Active');
-  assert.deepEqual(h.outbox().map((m) => m.to.map((t) => t.address).sort()), [['alice@contoso.com', 'carol@contoso.com', 'dave@contoso.com']]);
+  const mails = h.outbox();
+  assert.deepEqual(mails.map((m) => m.to.map((t) => t.address).sort()), [['alice@contoso.com', 'carol@contoso.com', 'dave@contoso.com']]);
+  assert.match(mails[0]!.plainText ?? '', /Restored the protection of main: 1 approving review\(s\) on pull requests, stale approvals dismissed, enforced for administrators, no force pushes or deletion/);
+  assert.match(h.comments(GITHUB).at(-1)!, /Protect branch \(github\.protectBranch\)<\/td><td>Succeeded/);
+});
+
+test('GitHub with PLAYBOOK_BRANCH_POLICY_DISABLED_REQUIRED_APPROVING_REVIEW_COUNT=2: a weakened protection is raised to the baseline, keeping what it still has', async () => {
+  process.env.PLAYBOOK_BRANCH_POLICY_DISABLED_REQUIRED_APPROVING_REVIEW_COUNT = '2';
+  Object.assign(main().protection!, { requiredStatusChecks: { strict: true, contexts: ['ci/build'] }, allowForcePushes: true });
+  const status = await handle(fixture('branch-protection-removed-github'));
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  const protection = main().protection!;
+  assert.deepEqual(protection.requiredStatusChecks, { strict: true, contexts: ['ci/build'] }, 'status checks kept');
+  assert.equal(protection.requiredPullRequestReviews?.requireCodeOwnerReviews, true, 'code-owner reviews kept');
+  assert.equal(protection.requiredPullRequestReviews?.requiredApprovingReviewCount, 2);
+  assert.deepEqual([protection.enforceAdmins, protection.allowForcePushes, protection.allowDeletions], [true, false, false]);
+});
+
+test('GitHub when the branch already meets the baseline: nothing is written, no task, the owners are still told', async () => {
+  main().protection!.enforceAdmins = true;
+  const before = structuredClone(main().protection);
+  const status = await handle(fixture('branch-protection-removed-github'));
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.deepEqual(main().protection, before);
+  assert.equal(h.sandbox.calls({ service: 'github' }).filter((c) => c.method === 'PUT').length, 0);
+  assert.deepEqual(h.incident(GITHUB).tasks, []);
+  assert.match(h.outbox()[0]!.plainText ?? '', /The protection of main already required 1 approving review\(s\)/);
 });
 
 test('GitHub with the lock setting: the branch is locked too; a second delivery of the same incident starts nothing new', async () => {
   process.env.PLAYBOOK_BRANCH_POLICY_DISABLED_LOCK_BRANCH = 'true';
   const status = await handle(fixture('branch-protection-removed-github'));
   assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
-  assert.equal(paymentsApi().branches.find((b) => b.name === 'main')!.protection!.lockBranch, true);
+  const locked = main().protection!;
+  assert.equal(locked.lockBranch, true);
+  assert.deepEqual([locked.enforceAdmins, locked.requiredPullRequestReviews?.dismissStaleReviews], [true, true], 'the lock keeps the restored protection');
+  assert.match(h.outbox()[0]!.plainText ?? '', /Locked main until an owner unlocks it/);
   const again = await h.postIncident(fixture('branch-protection-removed-github'));
   assert.equal(again.json.runs[0].duplicate, true, JSON.stringify(again.json));
   await h.idle(runOf(again.json));
-  assert.equal(paymentsApi().rulesets.length, 1);
+  assert.equal(h.incident(GITHUB).tasks.length, 1);
   assert.equal(h.outbox().length, 1);
+});
+
+test('GitHub dry run: the restore, the task and the e-mail are planned, nothing changes', async () => {
+  main().protection = null;
+  const incident = JSON.parse(JSON.stringify(normaliseIncident(fixture('branch-protection-removed-github'))));
+  await h.start('playbook-branch-policy-disabled', 'branch-policy-dry-run-1', { incident, dryRun: true });
+  const status = await h.settle('branch-policy-dry-run-1');
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.equal(main().protection, null);
+  assert.deepEqual(h.incident(GITHUB).tasks, []);
+  assert.equal(h.outbox().length, 0);
+  const plan = h.comments(GITHUB).join('\n');
+  for (const action of ['github.protectBranch', 'sentinel.addTask', 'email.sendEmail']) assert.ok(plan.includes(`(${action})`), `${action} planned: ${plan}`);
 });
