@@ -1,8 +1,10 @@
 // A runtime stopped and started again on the same SQLite file continues its instances: timers still fire,
-// events raised while it was down are delivered, and an orchestrator that no longer exists fails clearly.
+// events raised while it was down are delivered, activities that finished during the stop do not run again,
+// and an orchestrator that no longer exists fails clearly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import os from 'node:os';
 import path from 'node:path';
 import { VirtualClock } from '../../src/host/clock.js';
@@ -70,6 +72,43 @@ test('an instance whose orchestrator is no longer registered fails with a clear 
     const status = await second.getStatus(id);
     assert.equal(status?.runtimeStatus, 'Failed');
     assert.equal(status?.output, "The function 'waitForEvent' doesn't exist, is disabled, or is not an orchestrator function.");
+    await second.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('results of activities that finish while the runtime stops are stored, so they do not run again', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'durable-restart-'));
+  try {
+    const store = path.join(dir, 'hub.sqlite');
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const first = runtimeOn(store, clock);
+    await first.start();
+    const id = await first.startNew('slowFanOut', { input: 10 });
+    // Stop once the ten activities are dispatched (the first episode committed), while they still run.
+    while ((await first.getStatus(id))?.runtimeStatus !== 'Running') await new Promise((resolve) => setImmediate(resolve));
+    await first.stop();
+
+    const db = new DatabaseSync(store);
+    try {
+      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM activities').get() as { n: number }).n, 0, 'no activity left to run again');
+      const results = (db.prepare('SELECT body FROM messages').all() as { body: string }[])
+        .map((r) => JSON.parse(r.body) as { EventType: number; TaskScheduledId?: number })
+        .filter((e) => e.EventType === 5)
+        .map((e) => e.TaskScheduledId)
+        .sort((a, b) => a! - b!);
+      assert.deepEqual(results, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    } finally {
+      db.close();
+    }
+
+    const second = runtimeOn(store, clock);
+    await second.start();
+    await second.waitForIdle();
+    const status = await second.getStatus(id);
+    assert.equal(status?.runtimeStatus, 'Completed');
+    assert.equal(status?.output, 10);
     await second.stop();
   } finally {
     rmSync(dir, { recursive: true, force: true });

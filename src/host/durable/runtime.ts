@@ -189,6 +189,7 @@ export class DurableRuntime {
       ]);
       clearTimeout(timer);
     }
+    this.#applyBatch(); // episodes that finished before the stop
     this.#storeActivityResults(); // results no episode consumed: their activities must not run again
     this.#store?.close();
     this.#store = undefined;
