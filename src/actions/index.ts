@@ -4,6 +4,7 @@
 import type { Action } from './action.js';
 import { disableRepository } from './azdo/disableRepository.js';
 import { enablePolicy } from './azdo/enablePolicy.js';
+import { getOrganizationAdministrators } from './azdo/getOrganizationAdministrators.js';
 import { getProjectAdministrators } from './azdo/getProjectAdministrators.js';
 import { lockBranch as azdoLockBranch } from './azdo/lockBranch.js';
 import { queryAuditLog } from './azdo/queryAuditLog.js';
@@ -65,6 +66,7 @@ export const azdo = {
   revokeUserPats,
   uninstallExtension,
   getProjectAdministrators,
+  getOrganizationAdministrators,
   queryAuditLog,
 } as const;
 

@@ -10,6 +10,7 @@ after(() => h.close());
 
 const org = (world: World) => world.azdo.organizations.find((o) => o.name === 'contoso')!;
 const PAYMENTS_API = '7e000000-0000-4000-8000-000000000001';
+const PROJECT_ID = '9a000000-0000-4000-8000-000000000001';
 const LEGACY_BILLING = '7e000000-0000-4000-8000-000000000002';
 const ALICE_PATS = ['0a000000-0000-4000-8000-00000000000a', '0b000000-0000-4000-8000-00000000000b'];
 const repository = (world: World, id: string) => org(world).repositories.find((r) => r.id === id);
@@ -92,6 +93,19 @@ describeActionCases(h, [
     snapshot: (world) => org(world).groups,
   },
   {
+    action: azdo.getOrganizationAdministrators,
+    input: {},
+    fault: { service: 'azdo', method: 'GET', path: /\/_apis\/graph\/memberships\/[^/]+$/ },
+    verify(output) {
+      // The collection's administrators: erin; the app's own service principal is a member too, with no mailbox.
+      assert.deepEqual(output, {
+        administrators: [{ displayName: 'Erin', principalName: 'erin@contoso.com', mailAddress: 'erin@contoso.com' }],
+        emails: ['erin@contoso.com'],
+      });
+    },
+    snapshot: (world) => org(world).groups,
+  },
+  {
     action: azdo.queryAuditLog,
     input: { startTime: '2026-11-26T00:00:00Z', actionIds: ['Git.RepositoryDeleted'] },
     fault: { service: 'azdo', method: 'GET', path: /\/_apis\/audit\/auditlog$/ },
@@ -105,6 +119,17 @@ describeActionCases(h, [
 
 describe('azdo', () => {
   beforeEach(() => h.sandbox.reset());
+
+  test('getOrganizationAdministrators reads the collection group, not a project group of the same name, and may find no address', async () => {
+    const world = h.sandbox.world();
+    const groups = org(world).groups;
+    const collection = groups.find((g) => g.displayName === 'Project Collection Administrators')!;
+    const carol = groups.find((g) => g.displayName === 'Project Administrators')!.members[0]!;
+    // A project group named like the collection group (its members must not count), listed first.
+    groups.unshift({ ...collection, descriptor: 'vssgp.UHJvamVjdENvbGxlY3Rpb25BZG1pbnNJblBheW1lbnRz', originId: '6a000000-0000-4000-8000-0000000000ff', projectId: PROJECT_ID, members: [carol] });
+    collection.members = collection.members.filter((m) => !m.startsWith('aad.'));
+    assert.deepEqual(await h.run(azdo.getOrganizationAdministrators, {}), { administrators: [], emails: [] });
+  });
 
   test('restoreRepository by id works too, and an unknown repository is a clear 404', async () => {
     await h.run(azdo.restoreRepository, { project: 'Payments', repository: LEGACY_BILLING });

@@ -180,6 +180,21 @@ test('project administrators through Graph: project → scope descriptor → gro
   assert.equal((await ado('GET', vssps('/_apis/graph/users/aad.nobody?api-version=7.1-preview.1'))).status, 404);
 });
 
+test('organization administrators through Graph: all groups (no scope) → the collection group → memberships → users', async () => {
+  const groups = await ado('GET', vssps('/_apis/graph/groups?api-version=7.1-preview.1'));
+  assert.deepEqual(groups.json.value.map((g: any) => g.principalName), [
+    '[Payments]\\Project Administrators',
+    '[Payments]\\Contributors',
+    '[contoso]\\Project Collection Administrators',
+  ]);
+  const admins = groups.json.value.find((g: any) => g.principalName === '[contoso]\\Project Collection Administrators');
+  assert.equal(admins.domain, `vstfs:///Framework/IdentityDomain/${org().id}`);
+  const members = await ado('GET', vssps(`/_apis/graph/memberships/${admins.descriptor}?direction=down&api-version=7.1-preview.1`));
+  const users = members.json.value.filter((m: any) => m.memberDescriptor.startsWith('aad.'));
+  const erin = await ado('GET', vssps(`/_apis/graph/users/${users[0].memberDescriptor}?api-version=7.1-preview.1`));
+  assert.deepEqual([users.length, erin.json.mailAddress], [1, 'erin@contoso.com']);
+});
+
 test('extensions: list, uninstall by name (recorded with the reason), a second uninstall is 404', async () => {
   const listed = await ado('GET', extmgmt('/_apis/extensionmanagement/installedextensions?api-version=7.1-preview.1'));
   assert.deepEqual(listed.json.value.map((e: any) => `${e.publisherName}.${e.extensionId}`), [
