@@ -2,7 +2,8 @@
 // 1. An extension on the allow list and not on the deny list of vulnerable extensions is expected: close the
 //    incident BenignPositive / SuspiciousButExpected.
 // 2. Otherwise ask the approvers whether to uninstall it.
-//    - approved: uninstall it, tell the organisation administrators, close TruePositive / SuspiciousActivity;
+//    - approved: uninstall it, tell the organisation administrators (Project Collection Administrators; the SOC
+//      mailbox when none has an address), close TruePositive / SuspiciousActivity;
 //    - rejected: it stays installed; comment who decided, leave the incident Active;
 //    - nobody answered in time: comment, leave the incident Active and label it for follow-up.
 // A list entry is an extension id ('publisher.extension') or a whole publisher ('publisher').
@@ -20,17 +21,14 @@ export const reads = {
 } as const;
 type Detail = (typeof reads)['AzureDevOps']['customDetails'][number];
 
-const emails = z.array(z.email());
 const settings = z.object({
   /** Extensions (or publishers) that may be installed without asking. */
   allowedExtensions: z.array(z.string().min(1)).default([]),
   /** Vulnerable extensions (or publishers): always asked about, even when allowed. */
   deniedExtensions: z.array(z.string().min(1)).default([]),
   /** Who decides whether to uninstall (default: the SOC mailbox). */
-  approvers: emails.default([]),
+  approvers: z.array(z.email()).default([]),
   approvalTimeoutInMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
-  /** The organisation administrators to tell about an uninstall (default: the SOC mailbox). */
-  organizationAdministrators: emails.default([]),
   /** Label added to every incident this playbook handled. */
   label: z.string().min(1).default('soar:extension-installed'),
   /** Label added when nobody answered the approval in time. */
@@ -47,7 +45,7 @@ export const extensionInstalled = definePlaybook({
   version: '1.0.0',
   when: { analyticRuleIds: [RULE, SHIPPED_RULE] },
   settings,
-  actions: [azdo.uninstallExtension, email.sendEmail, sentinel.addComment, sentinel.updateIncident],
+  actions: [azdo.uninstallExtension, azdo.getOrganizationAdministrators, email.sendEmail, sentinel.addComment, sentinel.updateIncident],
   *run(ctx) {
     const extensionId = detail(ctx, 'ExtensionId');
     if (!extensionId) {
@@ -66,7 +64,7 @@ export const extensionInstalled = definePlaybook({
     const installedBy = actor(ctx);
     ctx.step('Ask whether to uninstall it');
     const answer = yield* ctx.approval({
-      approvers: recipients(ctx, ctx.settings.approvers, 'approvers'),
+      approvers: recipients(ctx, ctx.settings.approvers, 'approvers (playbook setting approvers)'),
       question: `Uninstall the extension ${extensionId} from Azure DevOps ${organization}? It ${why}${installedBy ? `; ${installedBy} installed it` : ''}.`,
       timeoutInMs: ctx.settings.approvalTimeoutInMs,
     });
@@ -76,7 +74,8 @@ export const extensionInstalled = definePlaybook({
         ctx.step('Uninstall the extension');
         yield* ctx.run(azdo.uninstallExtension, { extensionId, reason: `Security incident: the extension ${why} (SOAR run ${ctx.runId})` });
         ctx.step('Tell the organisation administrators');
-        yield* ctx.email(recipients(ctx, ctx.settings.organizationAdministrators, 'organizationAdministrators'), {
+        const administrators = yield* ctx.read(azdo.getOrganizationAdministrators, {});
+        yield* ctx.email(recipients(ctx, administrators.emails, 'Project Collection Administrators with an e-mail address'), {
           heading: `Extension ${extensionId} was uninstalled from ${organization}`,
           paragraphs: [
             `The extension ${extensionId} ${why}. It was uninstalled${answer.by ? ` after ${answer.by} approved` : ''}.`,
@@ -119,11 +118,11 @@ function listed(list: readonly string[], extensionId: string): boolean {
   return list.some((entry) => [id, publisher].includes(entry.toLowerCase()));
 }
 
-/** The configured addresses, else the SOC mailbox. */
-function recipients(ctx: Ctx, configured: readonly string[], setting: string): string[] {
-  if (configured.length > 0) return [...configured];
+/** The addresses found, else the SOC mailbox. */
+function recipients(ctx: Ctx, found: readonly string[], what: string): string[] {
+  if (found.length > 0) return [...found];
   if (ctx.socMailbox) return [ctx.socMailbox];
-  throw new Error(`Nobody to write to: set the playbook setting ${setting} or SOC_MAILBOX`);
+  throw new Error(`Nobody to write to: no ${what}, and SOC_MAILBOX is not set`);
 }
 
 function detail(ctx: Ctx, name: Detail): string | undefined {

@@ -20,7 +20,6 @@ beforeEach(async () => {
     PLAYBOOK_EXTENSION_INSTALLED_ALLOWED_EXTENSIONS: '["ms-devlabs", "evilcorp"]',
     PLAYBOOK_EXTENSION_INSTALLED_DENIED_EXTENSIONS: '["evilcorp.crypto-helper"]',
     PLAYBOOK_EXTENSION_INSTALLED_APPROVERS: '["carol@contoso.com"]',
-    PLAYBOOK_EXTENSION_INSTALLED_ORGANIZATION_ADMINISTRATORS: '["erin@contoso.com"]',
   });
 });
 afterEach(async () => {
@@ -91,7 +90,7 @@ test('a denied extension, approved through the signed link: uninstalled, adminis
   assert.match(uninstall[0]!.reason ?? '', /deny list/);
 
   const notice = h.outbox()[1]!;
-  assert.deepEqual(notice.to.map((t) => t.address), ['erin@contoso.com']);
+  assert.deepEqual(notice.to.map((t) => t.address), ['erin@contoso.com'], 'the Project Collection Administrators (erin; the app itself has no mailbox)');
   assert.match(notice.plainText ?? '', /uninstalled after carol@contoso\.com approved/);
   assert.ok(notice.html?.includes('Extension &lt;img src=x onerror=alert(1)&gt; added'), notice.html);
   assert.ok(!notice.html?.includes('<img'));
@@ -101,6 +100,18 @@ test('a denied extension, approved through the signed link: uninstalled, adminis
   assert.equal(incident.properties.classification, 'TruePositive');
   assert.equal(incident.properties.classificationReason, 'SuspiciousActivity');
   assert.match(h.comments(INCIDENT).at(-1)!, /\(approval\)<\/td><td>Succeeded: approved by carol@contoso\.com/);
+});
+
+test('approved, but no collection administrator has an e-mail address: the SOC mailbox is told instead', async () => {
+  const admins = h.world().azdo.organizations[0]!.groups.find((g) => g.displayName === 'Project Collection Administrators')!;
+  admins.members = admins.members.filter((m) => !m.startsWith('aad.')); // only the app's service principal is left
+  const run = await post(fixture('extension-installed-azdo'));
+  await answer(await approvalLink(run, 'Approve'));
+  const status = await h.settle(run);
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.ok(!installed().includes('evilcorp.crypto-helper'));
+  assert.deepEqual(h.outbox()[1]!.to.map((t) => t.address), ['soc@contoso.com']);
+  assert.match(h.comments(INCIDENT).at(-1)!, /Get organization administrators \(azdo\.getOrganizationAdministrators\)<\/td><td>Succeeded/);
 });
 
 test('rejected through the signed link: the extension stays, the comment says who rejected, the incident stays Active', async () => {
