@@ -1,7 +1,10 @@
 // Removes credentials from any text before it reaches a log line, an error message or run history.
 
-/** Settings whose values are secrets: their exact values are removed wherever they appear. */
-const SECRET_SETTINGS = ['IDENTITY_HEADER', 'ACS_CONNECTION_STRING', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY'];
+/**
+ * Settings whose values are secrets, by name: their exact values are removed wherever they appear. The same rule
+ * as the host's logger, so a remote error that echoes e.g. APPROVAL_SIGNING_KEY cannot reach a comment or history.
+ */
+const SECRET_SETTING_NAME = /KEY|SECRET|TOKEN|PASSWORD|CONNECTION|HEADER/i;
 
 const REDACTED = '[REDACTED]';
 
@@ -21,9 +24,8 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
 
 function secretSettingValues(): string[] {
   const values: string[] = [];
-  for (const name of SECRET_SETTINGS) {
-    const value = process.env[name];
-    if (value && value.length >= 8) values.push(value);
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value && value.length >= 8 && SECRET_SETTING_NAME.test(name)) values.push(value);
   }
   return values;
 }

@@ -40,6 +40,22 @@ describe('redact', () => {
       delete process.env.IDENTITY_HEADER;
     }
   });
+
+  test('any setting named like a secret counts, not only the clients\' own', () => {
+    process.env.APPROVAL_SIGNING_KEY = 'approval-signing-key-value-0123456789';
+    process.env.AZURE_CLIENT_SECRET = 'client~secret~value~0123';
+    process.env.SOAR_RETRY_DELAY_MS = '12345678';
+    try {
+      assert.equal(
+        redact('echo approval-signing-key-value-0123456789 and client~secret~value~0123 after 12345678 ms'),
+        'echo [REDACTED] and [REDACTED] after 12345678 ms',
+      );
+    } finally {
+      delete process.env.APPROVAL_SIGNING_KEY;
+      delete process.env.AZURE_CLIENT_SECRET;
+      delete process.env.SOAR_RETRY_DELAY_MS;
+    }
+  });
 });
 
 describe('errors', () => {
