@@ -44,7 +44,7 @@ export const branchPolicyDisabled = definePlaybook({
   description:
     'Re-enables a disabled Azure DevOps branch policy or re-protects a GitHub branch whose protection was removed, locks ' +
     'the branch until review when configured, and tells the repository owners.',
-  version: '1.0.0',
+  version: '2.0.0',
   when: { analyticRuleIds: [AZDO_RULE, GITHUB_RULE] },
   settings,
   actions: [

@@ -42,7 +42,7 @@ export const extensionInstalled = definePlaybook({
   description:
     'Checks an extension installed in Azure DevOps against the allow and deny lists; an unexpected one is uninstalled ' +
     'once an approver agrees, and the organisation administrators are told.',
-  version: '1.0.0',
+  version: '2.0.0',
   when: { analyticRuleIds: [RULE, SHIPPED_RULE] },
   settings,
   actions: [azdo.uninstallExtension, azdo.getOrganizationAdministrators, email.sendEmail, sentinel.addComment, sentinel.updateIncident],
