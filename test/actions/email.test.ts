@@ -56,6 +56,21 @@ describe('email.sendEmail', () => {
     assert.equal(h.sandbox.world().email.outbox.length, 0);
   });
 
+  test('a poll that keeps failing after ACS accepted the e-mail is retryable, and the retry sends nothing twice', async () => {
+    // The first poll answers Running; then more consecutive poll faults than the client retries, so the poller
+    // gives up although ACS accepted the e-mail.
+    h.sandbox.faults.add({ service: 'acs', method: 'GET', pathPattern: '/emails/operations/', latencyMs: 1, count: 1 });
+    h.sandbox.faults.add({ service: 'acs', method: 'GET', pathPattern: '/emails/operations/', status: 503, count: 8 });
+    const envelope = { instanceId: 'run-poll', stepKey: 'notify' };
+    const error = await rejection(h.run(email.sendEmail, input, envelope));
+    assert.ok(error instanceof RemoteApiError, error.message);
+    assert.equal(error.retryable, true, 'a failed poll is not a failed e-mail');
+    assert.equal(error.status, 503);
+    const output = await h.run(email.sendEmail, input, envelope);
+    assert.equal((output as { status: string }).status, 'Succeeded');
+    assert.deepEqual(h.sandbox.world().email.outbox.map((m) => m.operationId), [(output as { operationId: string }).operationId]);
+  });
+
   test('without a connection string, the managed identity authenticates (ACS audience)', async () => {
     const connectionString = process.env.ACS_CONNECTION_STRING;
     delete process.env.ACS_CONNECTION_STRING;

@@ -45,15 +45,18 @@ export const sendEmail = defineAction({
       try {
         return await poller.pollUntilDone({ abortSignal: ctx.signal });
       } catch (error) {
-        if (poller.getOperationState().status !== 'failed') throw error;
-        // core-lro reports a Failed operation only as "The long-running operation has failed. <code>. <message>".
+        // core-lro marks the poller failed also when a poll request itself fails (throttled, reset) although ACS
+        // accepted the e-mail; only its "The long-running operation has failed[. <code>. <message>]" means the
+        // operation said Failed. Anything else is rethrown as the request error it is, so it stays retryable, and a
+        // retry sends with the same Operation-Id, which ACS de-duplicates.
         const text = error instanceof Error ? error.message : String(error);
-        const detail = /^The long-running operation has failed\. ([^.\s]+)\. ([\s\S]*)$/.exec(text);
+        const detail = /^The long-running operation has failed(?:\. ([^.\s]+)\. ([\s\S]*))?$/.exec(text);
+        if (!detail) throw error;
         throw new RemoteApiError({
           api: 'ACS',
           status: 200,
-          remoteCode: detail?.[1],
-          remoteMessage: `e-mail operation ${operationId} failed: ${detail?.[2] ?? text}`,
+          remoteCode: detail[1],
+          remoteMessage: `e-mail operation ${operationId} failed: ${detail[2] ?? text}`,
           retryable: false,
         });
       }
