@@ -19,6 +19,8 @@ import { getUser } from './entra/getUser.js';
 import { revokeSignInSessions } from './entra/revokeSignInSessions.js';
 import { applyRuleset } from './github/applyRuleset.js';
 import { archiveRepository } from './github/archiveRepository.js';
+import { getOrganizationOwners } from './github/getOrganizationOwners.js';
+import { getRepository } from './github/getRepository.js';
 import { getRepositoryOwners } from './github/getRepositoryOwners.js';
 import { lockBranch as githubLockBranch } from './github/lockBranch.js';
 import { protectBranch } from './github/protectBranch.js';
@@ -47,7 +49,9 @@ export const sentinel = { getIncident, updateIncident, addComment, addTask, list
 export const email = { sendEmail } as const;
 export const entra = { getUser, getManager, revokeSignInSessions, disableAccount, confirmCompromised } as const;
 export const github = {
+  getRepository,
   getRepositoryOwners,
+  getOrganizationOwners,
   archiveRepository,
   unarchiveRepository,
   setRepositoryVisibility,

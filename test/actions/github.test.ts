@@ -14,6 +14,24 @@ const main = (world: World, name: string) => repo(world, name).branches.find((b)
 
 describeActionCases(h, [
   {
+    action: github.getRepository,
+    input: { owner: 'contoso', repo: 'payments-api' },
+    fault: { service: 'github', method: 'GET', path: /\/repos\/contoso\/payments-api$/ },
+    verify(output) {
+      assert.deepEqual(output, { visibility: 'public', defaultBranch: 'main', archived: false });
+    },
+    snapshot: (world) => repo(world, 'payments-api'),
+  },
+  {
+    action: github.getOrganizationOwners,
+    input: { org: 'contoso' },
+    fault: { service: 'github', method: 'GET', path: /\/orgs\/contoso\/members$/ },
+    verify(output) {
+      assert.deepEqual(output, { owners: [{ login: 'erin-gh', email: 'erin@contoso.com' }], emails: ['erin@contoso.com'] });
+    },
+    snapshot: (world) => world.github.orgs,
+  },
+  {
     action: github.getRepositoryOwners,
     input: { owner: 'contoso', repo: 'payments-api' },
     fault: { service: 'github', method: 'GET', path: /\/repos\/contoso\/payments-api\/collaborators$/ },
