@@ -4,7 +4,7 @@
 // - GitHub: there is no restore API. Tell the people who can restore it (organisation owners, in the web UI,
 //   within 90 days) how, and put a task on the incident so nobody forgets.
 // The incident stays Active, labelled, for an analyst to confirm whether the deletion was legitimate.
-import { azdo, definePlaybook, email, entra, html, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, entra, github, html, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 /** Our analytic rules (deploy/rules) over the Azure DevOps and GitHub audit logs. */
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000001';
@@ -26,13 +26,14 @@ export const repositoryDeleted = definePlaybook({
   description:
     'Restores a deleted Azure DevOps repository from the recycle bin and tells its project administrators and the ' +
     "deleter's manager; for GitHub, tells the organisation owners how to restore it and adds a task to do so in time.",
-  version: '1.0.0',
+  version: '1.1.0',
   when: { analyticRuleIds: [AZDO_RULE, GITHUB_RULE, SHIPPED_GITHUB_RULE] },
   settings,
   actions: [
     azdo.restoreRepository,
     azdo.getProjectAdministrators,
     entra.getManager,
+    github.getOrganizationOwners,
     email.sendEmail,
     sentinel.addComment,
     sentinel.addTask,
@@ -107,7 +108,10 @@ function* askGitHubOwnersToRestore(ctx: Ctx, repository: string): Step<void> {
   ];
 
   ctx.step('Tell the organisation owners how to restore it');
-  yield* ctx.email(ctx.socMailbox ? [ctx.socMailbox] : [], {
+  const owners = yield* ctx.read(github.getOrganizationOwners, { org: organization });
+  // Owners without a public e-mail address: the SOC mailbox gets the steps instead.
+  const recipients = owners.emails.length > 0 ? owners.emails : ctx.socMailbox ? [ctx.socMailbox] : [];
+  yield* ctx.email(recipients, {
     heading: `GitHub repository ${fullName} was deleted: restore it within ${days} days`,
     paragraphs: [
       `The repository ${fullName} was deleted${actor(ctx) ? ` by ${actor(ctx)}` : ''}. GitHub has no API to restore it: an organisation owner must do it in the web UI.`,

@@ -8,7 +8,7 @@
 // 4. Tell the repository owners (admins + CODEOWNERS, or the project administrators) and the committer.
 // 5. Close the incident TruePositive / SuspiciousActivity when every step succeeded; otherwise it stays Active
 //    with the failures in the run's comment.
-import { azdo, definePlaybook, email, github, isPlanned, sentinel, z, type Attempt, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, github, sentinel, z, type Attempt, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 const GITHUB_RULE = '5ca1ab1e-0000-4000-8000-000000000002';
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000003';
@@ -16,8 +16,6 @@ const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000003';
 const settings = z.object({
   /** 'public': lock public GitHub repositories only; 'always' / 'never' for every repository. */
   lockRepository: z.enum(['public', 'always', 'never']).default('public'),
-  /** Branch to lock when the incident does not name one (custom detail Branch). */
-  defaultBranch: z.string().min(1).default('main'),
 });
 type Ctx = PlaybookContext<z.output<typeof settings>>;
 
@@ -27,12 +25,13 @@ export const secretCommitted = definePlaybook({
   description:
     'Revokes a credential committed to a GitHub or Azure DevOps repository, resolves the secret-scanning alert, locks ' +
     'the repository when configured, tells its owners and the committer, and closes the incident when all of it worked.',
-  version: '1.0.0',
+  version: '1.1.0',
   when: { analyticRuleIds: [GITHUB_RULE, AZDO_RULE] },
   settings,
   actions: [
     github.revokeCredentials,
     github.resolveSecretScanningAlert,
+    github.getRepository,
     github.setRepositoryVisibility,
     github.lockBranch,
     github.getRepositoryOwners,
@@ -95,17 +94,21 @@ function* containOnGitHub(ctx: Ctx, repo: string): Step<Outcome[]> {
 
   if (ctx.settings.lockRepository !== 'never') {
     ctx.step('Lock the repository');
-    const hidden = yield* ctx.attempt(ctx.run(github.setRepositoryVisibility, { owner, repo, visibility: 'private' }));
-    outcomes.push({ step: 'make the repository private', result: hidden });
-    // With 'public', only a repository that was public (the visibility changed) gets its branch locked.
-    const wasPublic = hidden.ok && (isPlanned(hidden.value) || hidden.value.changed);
-    if (hidden.ok && (wasPublic || ctx.settings.lockRepository === 'always')) {
-      const branch = ctx.incident.customDetail('Branch')[0] ?? ctx.settings.defaultBranch;
-      const locked = yield* ctx.attempt(ctx.run(github.lockBranch, { owner, repo, branch }));
-      outcomes.push({ step: `lock branch ${branch}`, result: locked });
-      if (locked.ok) done.push(`Made the repository private and locked branch ${branch} until an owner unlocks it`);
-    } else if (hidden.ok) {
-      done.push('Checked that the repository is private');
+    // Decide from a recorded read, not from what the write reports: after a crash the write may run again and
+    // find its own change, while the read replays as first recorded.
+    const found = yield* ctx.attempt(ctx.read(github.getRepository, { owner, repo }));
+    outcomes.push({ step: 'read the repository', result: found });
+    if (found.ok && (found.value.visibility === 'public' || ctx.settings.lockRepository === 'always')) {
+      const hidden = yield* ctx.attempt(ctx.run(github.setRepositoryVisibility, { owner, repo, visibility: 'private' }));
+      outcomes.push({ step: 'make the repository private', result: hidden });
+      const branch = ctx.incident.customDetail('Branch')[0] ?? found.value.defaultBranch;
+      if (hidden.ok) {
+        const locked = yield* ctx.attempt(ctx.run(github.lockBranch, { owner, repo, branch }));
+        outcomes.push({ step: `lock branch ${branch}`, result: locked });
+        if (locked.ok) done.push(`Made the repository private and locked branch ${branch} until an owner unlocks it`);
+      }
+    } else if (found.ok) {
+      done.push(`Left the ${found.value.visibility} repository unlocked (setting lockRepository: public)`);
     }
   }
 

@@ -210,7 +210,7 @@ export function mailsOf(world: World, number: number): Mail[] {
 }
 
 const expectedRecipients: Record<Kind, string[][]> = {
-  'repo-deleted-github': [['soc@contoso.com']],
+  'repo-deleted-github': [['erin@contoso.com']],
   'repo-deleted-azdo': [['carol@contoso.com'], ['bob@contoso.com']],
   'secret-committed-github': [['alice@contoso.com', 'carol@contoso.com', 'dave@contoso.com'], ['dave@contoso.com']],
   'secret-committed-azdo': [['carol@contoso.com'], ['dave@contoso.com']],

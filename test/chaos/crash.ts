@@ -81,26 +81,23 @@ export async function crash(env: ChaosEnv, cases: readonly ChaosCase[], options:
     // First life: deliveries in flight when it is killed.
     const first = await startChild(settingsFile, store);
     children.push(first);
-    // Killed once enough deliveries were accepted and runs have started sending mail, while others are in flight.
+    // The first `killAfter` deliveries are answered and their runs start sending mail; then the rest go out together
+    // and the host is killed while they are in flight (each takes several loopback round trips in the host).
+    // Phased so that the kill lands mid-burst whatever the machine's speed.
     let accepted = 0;
-    let killedAt = -1;
-    const watcher = setInterval(() => {
-      if (killedAt < 0 && accepted >= options.killAfter && env.world().email.outbox.length > 0) {
-        killedAt = accepted;
-        first.process.kill('SIGKILL');
-      }
-    }, 2);
-    const firstTry = await pool(cases, CONCURRENCY, async (c): Promise<Delivery> => {
+    const send = async (c: ChaosCase): Promise<Delivery> => {
       const d = await deliver(first.url, key, c);
       if (d.reply.status === 202 || d.reply.status === 200) accepted++;
       return d;
-    });
-    if (killedAt < 0) {
-      // Every delivery was answered before the condition held: kill now, mid-run.
-      killedAt = accepted;
-      first.process.kill('SIGKILL');
-    }
-    clearInterval(watcher);
+    };
+    const head = await pool(cases.slice(0, options.killAfter), CONCURRENCY, send);
+    const progressDeadline = Date.now() + 30_000;
+    while (env.world().email.outbox.length === 0 && Date.now() < progressDeadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    const tailSent = pool(cases.slice(options.killAfter), CONCURRENCY, send);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const killedAt = accepted;
+    first.process.kill('SIGKILL');
+    const firstTry = [...head, ...(await tailSent)];
     const how = await first.exited;
     if (how !== 'SIGKILL') out.problems.push(`the first host ended ${how}, not by SIGKILL`);
     const beforeKill = env.world().email.outbox.length;

@@ -48,7 +48,7 @@ test('Azure DevOps: the repository is restored, admins and the deleter’s manag
   assert.deepEqual(incident.properties.labels.map((l: { labelName: string }) => l.labelName), ['soar:repository-deleted']);
   const comments = h.comments('inc-repo-deleted-azdo');
   assert.equal(comments.length, 2, comments.join('\n---\n'));
-  assert.match(comments[0]!, /Repository deleted<\/b> \(repository-deleted v1\.0\.0\) started/);
+  assert.match(comments[0]!, /Repository deleted<\/b> \(repository-deleted v1\.1\.0\) started/);
   assert.ok(comments[0]!.includes(`>${instanceId}</a>`));
   assert.ok(comments[0]!.includes(`href="https://soar.contoso.example/api/runs/${instanceId}"`));
   assert.match(comments[1]!, /finished/);
@@ -75,7 +75,8 @@ test('GitHub: no restore API, so the restore steps are e-mailed and a task is ad
 
   const [mail, ...others] = h.outbox();
   assert.equal(others.length, 0);
-  assert.deepEqual(mail!.to.map((t) => t.address), ['soc@contoso.com']);
+  // The organisation's owners (erin-gh, with a public e-mail address) get the restore steps.
+  assert.deepEqual(mail!.to.map((t) => t.address), ['erin@contoso.com']);
   assert.match(mail!.subject, /contoso\/payments-api was deleted: restore it within 90 days/);
   assert.ok(mail!.plainText?.includes('https://github.com/organizations/contoso/settings/deleted_repositories'));
 
