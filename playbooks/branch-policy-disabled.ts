@@ -8,7 +8,7 @@
 // 3. Tell the owners (GitHub: repository admins + CODEOWNERS; Azure DevOps: project administrators).
 // 4. Leave the incident Active and labelled for an analyst. A missing custom detail is commented (what could
 //    not be done and why), not a crash.
-import { azdo, definePlaybook, email, github, html, isPlanned, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
+import { azdo, definePlaybook, email, github, html, sentinel, z, type PlaybookContext, type Step } from '../src/sdk/index.js';
 
 /** Our analytic rules (deploy/rules): Azure DevOps policy disabled, GitHub branch protection removed. */
 const AZDO_RULE = '5ca1ab1e-0000-4000-8000-000000000004';
@@ -44,13 +44,14 @@ export const branchPolicyDisabled = definePlaybook({
   description:
     'Re-enables a disabled Azure DevOps branch policy or re-protects a GitHub branch whose protection was removed, locks ' +
     'the branch until review when configured, and tells the repository owners.',
-  version: '2.0.0',
+  version: '2.1.0',
   when: { analyticRuleIds: [AZDO_RULE, GITHUB_RULE] },
   settings,
   actions: [
     azdo.enablePolicy,
     azdo.lockBranch,
     azdo.getProjectAdministrators,
+    github.getBranchProtection,
     github.protectBranch,
     github.lockBranch,
     github.getRepositoryOwners,
@@ -138,11 +139,13 @@ function* protectOnGitHub(ctx: Ctx): Step<Outcome> {
   } else {
     ctx.step('Re-protect the branch');
     const requested = ctx.settings.requiredApprovingReviewCount;
-    const restored = yield* ctx.run(github.protectBranch, { owner, repo, branch, requiredApprovingReviewCount: requested });
-    // A dry run only plans the change: assume it is needed.
-    const changed = isPlanned(restored) || restored.changed;
+    // Decide from a recorded read, not from what the write reports: after a crash the write may run again and find
+    // its own change, while the read replays as first recorded.
+    const before = yield* ctx.read(github.getBranchProtection, { owner, repo, branch, requiredApprovingReviewCount: requested });
+    yield* ctx.run(github.protectBranch, { owner, repo, branch, requiredApprovingReviewCount: requested });
+    const changed = !before.meetsBaseline;
     const baseline =
-      `${isPlanned(restored) ? requested : restored.requiredApprovingReviewCount} approving review(s) on pull requests, ` +
+      `${before.requiredApprovingReviewCount} approving review(s) on pull requests, ` +
       'stale approvals dismissed, enforced for administrators, no force pushes or deletion';
     outcome.done.push(changed ? `Restored the protection of ${branch}: ${baseline}` : `The protection of ${branch} already required ${baseline}`);
 

@@ -19,6 +19,7 @@ import { getUser } from './entra/getUser.js';
 import { revokeSignInSessions } from './entra/revokeSignInSessions.js';
 import { applyRuleset } from './github/applyRuleset.js';
 import { archiveRepository } from './github/archiveRepository.js';
+import { getBranchProtection } from './github/getBranchProtection.js';
 import { getOrganizationOwners } from './github/getOrganizationOwners.js';
 import { getRepository } from './github/getRepository.js';
 import { getRepositoryOwners } from './github/getRepositoryOwners.js';
@@ -56,6 +57,7 @@ export const github = {
   unarchiveRepository,
   setRepositoryVisibility,
   lockBranch: githubLockBranch,
+  getBranchProtection,
   protectBranch,
   applyRuleset,
   revokeCredentials,

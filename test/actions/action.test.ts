@@ -115,7 +115,7 @@ describe('executeAction', () => {
 
 describe('catalogue', () => {
   test('every action is complete and registered under a unique activity name', () => {
-    assert.equal(allActions.length, 34);
+    assert.equal(allActions.length, 35);
     assert.equal(new Set(allActions.map((a) => a.activityName)).size, allActions.length);
     for (const action of allActions) {
       assert.match(action.name, /^(sentinel|email|entra|github|azdo)\.[a-z][A-Za-z]+$/);

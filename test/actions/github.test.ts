@@ -23,6 +23,16 @@ describeActionCases(h, [
     snapshot: (world) => repo(world, 'payments-api'),
   },
   {
+    action: github.getBranchProtection,
+    input: { owner: 'contoso', repo: 'payments-api', branch: 'main' },
+    fault: { service: 'github', method: 'GET', path: /\/repos\/contoso\/payments-api\/branches\/main\/protection$/ },
+    verify(output) {
+      // The seed protection requires one review but neither dismisses stale reviews nor binds admins.
+      assert.deepEqual(output, { protected: true, meetsBaseline: false, requiredApprovingReviewCount: 1 });
+    },
+    snapshot: (world) => main(world, 'payments-api'),
+  },
+  {
     action: github.getOrganizationOwners,
     input: { org: 'contoso' },
     fault: { service: 'github', method: 'GET', path: /\/orgs\/contoso\/members$/ },

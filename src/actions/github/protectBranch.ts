@@ -1,21 +1,9 @@
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { callGitHub, githubClient } from '../../clients/github.js';
 import { defineAction } from '../action.js';
 import { DEFAULT_TIMEOUT_MS, WRITE_RETRY, githubAppPermission } from '../policies.js';
-import { protectionUpdate, readProtection, type ProtectionUpdate } from './protection.js';
+import { baselineProtection, protectionUpdate, readProtection } from './protection.js';
 import { branchName, repositoryInput } from './repository.js';
-
-/** The protection raised to the baseline with `approvals` required reviews; every other setting it has is kept. */
-function withBaseline(update: ProtectionUpdate, approvals: number): ProtectionUpdate {
-  return {
-    ...update,
-    enforce_admins: true,
-    required_pull_request_reviews: { ...update.required_pull_request_reviews, dismiss_stale_reviews: true, required_approving_review_count: approvals },
-    allow_force_pushes: false,
-    allow_deletions: false,
-  };
-}
 
 export const protectBranch = defineAction({
   name: 'github.protectBranch',
@@ -36,11 +24,8 @@ export const protectBranch = defineAction({
   sideEffect: true,
   async run(input, ctx) {
     const target = { owner: input.owner, repo: input.repo, branch: input.branch, request: { signal: ctx.signal } };
-    const current = protectionUpdate(await readProtection(target));
-    // A branch that already requires more approvals keeps its count.
-    const approvals = Math.max(current.required_pull_request_reviews?.required_approving_review_count ?? 0, input.requiredApprovingReviewCount ?? 1);
-    const wanted = withBaseline(current, approvals);
-    if (isDeepStrictEqual(current, wanted)) return { branch: input.branch, requiredApprovingReviewCount: approvals, changed: false };
+    const { approvals, wanted, meetsBaseline } = baselineProtection(protectionUpdate(await readProtection(target)), input.requiredApprovingReviewCount);
+    if (meetsBaseline) return { branch: input.branch, requiredApprovingReviewCount: approvals, changed: false };
     await callGitHub(() => githubClient().rest.repos.updateBranchProtection({ ...target, ...wanted }));
     return { branch: input.branch, requiredApprovingReviewCount: approvals, changed: true };
   },

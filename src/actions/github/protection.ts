@@ -1,6 +1,7 @@
 // Branch protection as the GitHub actions read and write it: the GET and PUT shapes differ, so an action that
 // changes one setting must rebuild the whole PUT body from what it read.
 
+import { isDeepStrictEqual } from 'node:util';
 import type { RestEndpointMethodTypes } from '@octokit/rest';
 import { RemoteApiError } from '../../clients/errors.js';
 import { callGitHub, githubClient } from '../../clients/github.js';
@@ -70,4 +71,21 @@ export async function readProtection(target: { owner: string; repo: string; bran
     if (error instanceof RemoteApiError && error.status === 404 && /Branch not protected/i.test(error.message)) return null;
     throw error;
   }
+}
+
+/**
+ * The protection raised to the baseline (pull requests with `requested` approving reviews, default 1, stale approvals
+ * dismissed, enforced for administrators, no force pushes or deletion); every other setting it has is kept, and a
+ * higher approval count too.
+ */
+export function baselineProtection(current: ProtectionUpdate, requested = 1): { approvals: number; wanted: ProtectionUpdate; meetsBaseline: boolean } {
+  const approvals = Math.max(current.required_pull_request_reviews?.required_approving_review_count ?? 0, requested);
+  const wanted: ProtectionUpdate = {
+    ...current,
+    enforce_admins: true,
+    required_pull_request_reviews: { ...current.required_pull_request_reviews, dismiss_stale_reviews: true, required_approving_review_count: approvals },
+    allow_force_pushes: false,
+    allow_deletions: false,
+  };
+  return { approvals, wanted, meetsBaseline: isDeepStrictEqual(current, wanted) };
 }
