@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { callAzureSdk } from '../../clients/azureSdk.js';
 import { incidentRef, sentinelClient } from '../../clients/sentinel.js';
 import { defineAction } from '../action.js';
 import { DEFAULT_TIMEOUT_MS, READ_RETRY, azureRole } from '../policies.js';
 import { incidentInput } from './incident.js';
+import { sentinelWireJson } from './wireJson.js';
 
 const alertSchema = z.object({
   id: z.string(),
@@ -26,15 +26,9 @@ export const listAlerts = defineAction({
   sideEffect: false,
   async run(input, ctx) {
     const ref = incidentRef(input.incidentId);
-    // The SDK's deserializer mangles string values in additionalData (custom details): keep the wire JSON.
-    let body: unknown;
-    await callAzureSdk('Sentinel', () =>
-      sentinelClient(ref.subscriptionId).incidents.listAlerts(ref.resourceGroup, ref.workspaceName, ref.incidentId, {
-        abortSignal: ctx.signal,
-        onResponse: (raw) => {
-          body = raw.bodyAsText ? JSON.parse(raw.bodyAsText) : undefined;
-        },
-      }),
+    const body = await sentinelWireJson(
+      (options) => sentinelClient(ref.subscriptionId).incidents.listAlerts(ref.resourceGroup, ref.workspaceName, ref.incidentId, options),
+      ctx.signal,
     );
     return { alerts: wireAlerts.parse(body).value.map(({ id, name, properties }) => ({ id, name, properties })) };
   },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { callAzureSdk } from '../../clients/azureSdk.js';
 import { incidentRef, sentinelClient } from '../../clients/sentinel.js';
 import { defineAction } from '../action.js';
 import { DEFAULT_TIMEOUT_MS, READ_RETRY, azureRole } from '../policies.js';
 import { incidentInput } from './incident.js';
+import { sentinelWireJson } from './wireJson.js';
 
 const entitySchema = z.object({
   kind: z.string(),
@@ -27,15 +27,9 @@ export const listEntities = defineAction({
   sideEffect: false,
   async run(input, ctx) {
     const ref = incidentRef(input.incidentId);
-    // Keep the wire JSON: camelCase properties exactly as in the incident trigger's relatedEntities.
-    let body: unknown;
-    await callAzureSdk('Sentinel', () =>
-      sentinelClient(ref.subscriptionId).incidents.listEntities(ref.resourceGroup, ref.workspaceName, ref.incidentId, {
-        abortSignal: ctx.signal,
-        onResponse: (raw) => {
-          body = raw.bodyAsText ? JSON.parse(raw.bodyAsText) : undefined;
-        },
-      }),
+    const body = await sentinelWireJson(
+      (options) => sentinelClient(ref.subscriptionId).incidents.listEntities(ref.resourceGroup, ref.workspaceName, ref.incidentId, options),
+      ctx.signal,
     );
     const entities = wireEntities.parse(body).entities ?? [];
     return { entities: entities.map(({ kind, id, name, properties }) => ({ kind, id, name, properties })) };
