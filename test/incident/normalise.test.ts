@@ -79,7 +79,7 @@ test('entity accessors select by kind and type the camelCase properties', () => 
 test('Host, File and FileHash entities from the public relatedEntities sample', () => {
   const body = fixture('repo-deleted-github');
   body.object.properties.relatedEntities = JSON.parse(
-    readFileSync(new URL('../../../../shared/fixtures/sentinel/relatedEntities_Host_File_FileHash.json', fixtureDir), 'utf8'),
+    readFileSync(new URL('../sentinel/relatedEntities_Host_File_FileHash.json', fixtureDir), 'utf8'),
   );
   const incident = normaliseIncident(parseUntrustedJson(JSON.stringify(body)));
   assert.deepEqual(incident.hosts().map((h) => [h.hostName, h.osVersion]), [['vmlinuxcustomlog', '7.9']]);
@@ -101,7 +101,7 @@ test('bare ARM incident: Create event, rule ids from relatedAnalyticRuleIds, own
 });
 
 test('the official REST example (GET incident) normalises', () => {
-  const example = JSON.parse(readFileSync(new URL('../../../../shared/fixtures/sentinel/GetIncidentById_2025-09-01.json', fixtureDir), 'utf8'));
+  const example = JSON.parse(readFileSync(new URL('../sentinel/GetIncidentById_2025-09-01.json', fixtureDir), 'utf8'));
   const incident = normaliseIncident(example.responses['200'].body);
   assert.equal(incident.classification, 'FalsePositive');
   assert.equal(incident.number, 3177);
