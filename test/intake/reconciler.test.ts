@@ -55,9 +55,9 @@ test('missed incidents get their runs; the delivered one is not doubled; a secon
   const deliveredRun = await h.completed('restore-repository-inc-repo-deleted-github-create');
 
   const line = await reconcilerPass();
-  // 13 of the 14 runs the relay would have started: inc-arm-branch-policy-disabled-azdo has no alerts and
-  // routes by relatedAnalyticRuleIds only, which sentinel.listIncidents' summary does not carry (yet).
-  assert.match(line, /Reconciler: 12 incidents examined, 13 runs started/);
+  // Every run the relay would have started, also for inc-arm-branch-policy-disabled-azdo, which has no alerts and
+  // routes by its relatedAnalyticRuleIds alone.
+  assert.match(line, /Reconciler: 12 incidents examined, 14 runs started/);
   const runs = await h.runs();
   const byId = new Map(runs.map((r) => [r.instanceId, r]));
   for (const id of [
@@ -66,6 +66,7 @@ test('missed incidents get their runs; the delivered one is not doubled; a secon
     'revoke-secret-inc-secret-committed-github-create',
     'notify-soc-inc-secret-committed-azdo-create',
     'restore-branch-policy-inc-branch-policy-disabled-azdo-create',
+    'restore-branch-policy-inc-arm-branch-policy-disabled-azdo-create',
     'remove-extension-inc-extension-installed-azdo-create',
     'investigate-sign-in-inc-new-country-github-create',
     'triage-xdr-inc-xdr-new-country-create',
@@ -74,15 +75,15 @@ test('missed incidents get their runs; the delivered one is not doubled; a secon
     assert.equal((status.input as any).source, 'reconciler', id);
   }
   assert.equal(byId.get('restore-repository-inc-repo-deleted-github-create')!.createdTime, deliveredRun.createdTime);
-  assert.equal(runs.length, 14);
+  assert.equal(runs.length, 15);
 
   const ledger = (await h.get('/api/intake?top=100')).json.records;
-  assert.equal(ledger.filter((r: any) => r.source === 'reconciler').length, 10);
+  assert.equal(ledger.filter((r: any) => r.source === 'reconciler').length, 11);
   assert.equal(ledger.filter((r: any) => r.source === 'webhook').length, 1);
 
   const again = await reconcilerPass();
   assert.match(again, /Reconciler: 12 incidents examined, 0 runs started/);
-  assert.equal((await h.runs()).length, 14);
+  assert.equal((await h.runs()).length, 15);
 });
 
 test('incidents younger than the grace period are left to the relay; invalid ones are skipped', async () => {

@@ -44,6 +44,9 @@ export const incidentSummarySchema = z.object({
   incidentNumber: z.number().int().optional(),
   incidentUrl: z.string().optional(),
   providerName: z.string().optional(),
+  /** Routing reads these for incidents that carry no alerts (the reconciler lists incidents without them). */
+  relatedAnalyticRuleIds: z.array(z.string()),
+  additionalData: z.object({ tactics: z.array(z.string()), alertProductNames: z.array(z.string()) }),
   createdTimeUtc: z.string().optional(),
   lastModifiedTimeUtc: z.string().optional(),
 });
@@ -77,6 +80,8 @@ export function summarise(incident: Incident): IncidentSummary {
     incidentNumber: given(incident.incidentNumber),
     incidentUrl: given(incident.incidentUrl),
     providerName: given(incident.providerName),
+    relatedAnalyticRuleIds: incident.relatedAnalyticRuleIds ?? [],
+    additionalData: { tactics: incident.additionalData?.tactics ?? [], alertProductNames: incident.additionalData?.alertProductNames ?? [] },
     createdTimeUtc: incident.createdTimeUtc?.toISOString(),
     lastModifiedTimeUtc: incident.lastModifiedTimeUtc?.toISOString(),
   };
