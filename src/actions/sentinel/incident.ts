@@ -44,9 +44,12 @@ export const incidentSummarySchema = z.object({
   incidentNumber: z.number().int().optional(),
   incidentUrl: z.string().optional(),
   providerName: z.string().optional(),
-  /** Routing reads these for incidents that carry no alerts (the reconciler lists incidents without them). */
-  relatedAnalyticRuleIds: z.array(z.string()),
-  additionalData: z.object({ tactics: z.array(z.string()), alertProductNames: z.array(z.string()) }),
+  /**
+   * Routing reads these for incidents that carry no alerts (the reconciler lists incidents without them). Optional,
+   * so that results recorded in the history of runs started before they existed still replay.
+   */
+  relatedAnalyticRuleIds: z.array(z.string()).optional(),
+  additionalData: z.object({ tactics: z.array(z.string()), alertProductNames: z.array(z.string()) }).optional(),
   createdTimeUtc: z.string().optional(),
   lastModifiedTimeUtc: z.string().optional(),
 });
