@@ -33,23 +33,68 @@ const vssps = (path: string): string => `${sandbox.appSettings.AZDO_VSSPS_URL}/c
 const extmgmt = (path: string): string => `${sandbox.appSettings.AZDO_EXTMGMT_URL}/contoso${path}`;
 const audit = (path: string): string => `${sandbox.appSettings.AZDO_AUDIT_URL}/contoso${path}`;
 
-async function ado(
+/** One item of an Azure DevOps list reply, with the fields these tests read across the APIs. */
+interface AdoItem {
+  id: string | number;
+  name: string;
+  deletedBy: { uniqueName: string };
+  isLocked?: boolean;
+  authorizationId: string;
+  subjectDescriptor: string;
+  principalName: string;
+  descriptor: string;
+  domain: string;
+  memberDescriptor: string;
+  publisherName: string;
+  extensionId: string;
+}
+
+interface AuditEntry {
+  actionId: string;
+  actorUPN: string;
+  ipAddress: string;
+}
+
+/** An Azure DevOps reply as these tests read it: a resource, a list page, an audit page or an error. */
+interface AdoReply {
+  $id: string;
+  typeKey: string;
+  typeName: string;
+  message: string;
+  id: string;
+  name: string;
+  mailAddress: string;
+  project: { id: string };
+  isDisabled: boolean;
+  isEnabled: boolean;
+  isLocked: boolean;
+  isLockedBy: { id: string };
+  revision: number;
+  type: { displayName: string };
+  count: number;
+  value: AdoItem[];
+  continuationToken: string | null;
+  decoratedAuditLogEntries: AuditEntry[];
+  hasMore: boolean;
+}
+
+async function ado<T = AdoReply>(
   method: string,
   url: string,
   body?: unknown,
   bearer: string | null = token,
-): Promise<{ status: number; headers: Headers; json: any }> {
+): Promise<{ status: number; headers: Headers; json: T }> {
   const res = await fetch(url, {
     method,
     headers: { ...(bearer !== null && { authorization: `Bearer ${bearer}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+  return { status: res.status, headers: res.headers, json: (text ? JSON.parse(text) : undefined) as T };
 }
 
 /** Asserts Azure DevOps' error body: every member present, with this typeKey and message. */
-function assertAdoError(reply: { status: number; json: any }, status: number, typeKey: string, message: RegExp): void {
+function assertAdoError(reply: { status: number; json: AdoReply }, status: number, typeKey: string, message: RegExp): void {
   assert.equal(reply.status, status);
   assert.deepEqual(Object.keys(reply.json).sort(), ['$id', 'errorCode', 'eventId', 'innerException', 'message', 'typeKey', 'typeName']);
   assert.equal(reply.json.typeKey, typeKey);
@@ -60,7 +105,7 @@ function assertAdoError(reply: { status: number; json: any }, status: number, ty
 test('recycle bin: list, restore (the repository moves back), a second restore is 404 and changes nothing', async () => {
   const listed = await ado('GET', dev('/Payments/_apis/git/recycleBin/repositories?api-version=7.1'));
   assert.equal(listed.status, 200);
-  assert.deepEqual(listed.json.value.map((r: any) => [r.id, r.name, r.deletedBy.uniqueName]), [[LEGACY_ID, 'legacy-billing', 'mallory@contoso.com']]);
+  assert.deepEqual(listed.json.value.map((r) => [r.id, r.name, r.deletedBy.uniqueName]), [[LEGACY_ID, 'legacy-billing', 'mallory@contoso.com']]);
 
   const restored = await ado('PATCH', dev(`/Payments/_apis/git/recycleBin/repositories/${LEGACY_ID}?api-version=7.1`), { deleted: false });
   assert.equal(restored.status, 200);
@@ -94,7 +139,7 @@ test('repository disable and branch lock change the world; bad bodies are 400 an
   const main = org().repositories[0]!.refs.find((r) => r.name === 'refs/heads/main')!;
   assert.deepEqual([main.isLocked, main.isLockedById], [true, APP_IDENTITY_ID]);
   const refs = await ado('GET', dev(`/Payments/_apis/git/repositories/payments-api/refs?filter=heads/&api-version=7.1`));
-  assert.deepEqual(refs.json.value.map((r: any) => [r.name, r.isLocked ?? false]), [['refs/heads/main', true], ['refs/heads/release/2026.11', false]]);
+  assert.deepEqual(refs.json.value.map((r) => [r.name, r.isLocked ?? false]), [['refs/heads/main', true], ['refs/heads/release/2026.11', false]]);
   const noRef = await ado('PATCH', dev(`/Payments/_apis/git/repositories/${REPO_ID}/refs?filter=heads/nope&api-version=7.1`), { isLocked: true });
   assert.equal(noRef.status, 404);
   const noRepo = await ado('GET', dev('/Payments/_apis/git/repositories/ghost?api-version=7.1'));
@@ -118,11 +163,11 @@ test('policy configuration: GET then PUT the whole object re-enables it (revisio
   assert.deepEqual([stored.isEnabled, stored.revision, stored.settings['minimumApproverCount']], [true, 4, 2]);
 
   const byType = await ado('GET', dev('/Payments/_apis/policy/configurations?policyType=fa4e907d-c16b-4a4c-9dfa-4906e5d171dd&api-version=7.1'));
-  assert.deepEqual(byType.json.value.map((p: any) => p.id), [12]);
+  assert.deepEqual(byType.json.value.map((p) => p.id), [12]);
   const paged = await ado('GET', dev('/Payments/_apis/policy/configurations?$top=1&api-version=7.1'));
   assert.equal(paged.headers.get('x-ms-continuationtoken'), '12');
   const next = await ado('GET', dev('/Payments/_apis/policy/configurations?$top=1&continuationToken=12&api-version=7.1'));
-  assert.deepEqual(next.json.value.map((p: any) => p.id), [13]);
+  assert.deepEqual(next.json.value.map((p) => p.id), [13]);
   assert.equal((await ado('GET', dev('/Payments/_apis/policy/configurations/99?api-version=7.1'))).status, 404);
 });
 
@@ -136,7 +181,7 @@ test("PATs: UPN → subject descriptor → the user's PATs (paged) → revocatio
   assert.equal(first.json.value.length, 1);
   assert.ok(first.json.continuationToken);
   const second = await ado('GET', vssps(`/_apis/tokenadmin/personalaccesstokens/${descriptor}?pageSize=1&continuationToken=${first.json.continuationToken}&api-version=7.1-preview.1`));
-  const ids = [...first.json.value, ...second.json.value].map((p: any) => p.authorizationId);
+  const ids = [...first.json.value, ...second.json.value].map((p) => p.authorizationId);
   assert.deepEqual(ids, ['0a000000-0000-4000-8000-00000000000a', '0b000000-0000-4000-8000-00000000000b']);
   assert.equal(second.json.continuationToken, null);
 
@@ -165,13 +210,13 @@ test("PATs: UPN → subject descriptor → the user's PATs (paged) → revocatio
 test('project administrators through Graph: project → scope descriptor → groups → memberships → users', async () => {
   const project = await ado('GET', dev('/_apis/projects/Payments?api-version=7.1'));
   assert.equal(project.json.id, PROJECT_ID);
-  const scope = await ado('GET', vssps(`/_apis/graph/descriptors/${project.json.id}?api-version=7.1-preview.1`));
+  const scope = await ado<{ value: string }>('GET', vssps(`/_apis/graph/descriptors/${project.json.id}?api-version=7.1-preview.1`));
   const groups = await ado('GET', vssps(`/_apis/graph/groups?scopeDescriptor=${scope.json.value}&api-version=7.1-preview.1`));
-  const admins = groups.json.value.find((g: any) => g.principalName === '[Payments]\\Project Administrators');
+  const admins = groups.json.value.find((g) => g.principalName === '[Payments]\\Project Administrators');
   assert.ok(admins);
   const members = await ado('GET', vssps(`/_apis/graph/memberships/${admins.descriptor}?direction=down&api-version=7.1-preview.1`));
   const users = await Promise.all(
-    members.json.value.map((m: any) => ado('GET', vssps(`/_apis/graph/users/${m.memberDescriptor}?api-version=7.1-preview.1`))),
+    members.json.value.map((m) => ado('GET', vssps(`/_apis/graph/users/${m.memberDescriptor}?api-version=7.1-preview.1`))),
   );
   assert.deepEqual(users.map((u) => u.json.mailAddress), ['carol@contoso.com']);
 
@@ -182,22 +227,23 @@ test('project administrators through Graph: project → scope descriptor → gro
 
 test('organization administrators through Graph: all groups (no scope) → the collection group → memberships → users', async () => {
   const groups = await ado('GET', vssps('/_apis/graph/groups?api-version=7.1-preview.1'));
-  assert.deepEqual(groups.json.value.map((g: any) => g.principalName), [
+  assert.deepEqual(groups.json.value.map((g) => g.principalName), [
     '[Payments]\\Project Administrators',
     '[Payments]\\Contributors',
     '[contoso]\\Project Collection Administrators',
   ]);
-  const admins = groups.json.value.find((g: any) => g.principalName === '[contoso]\\Project Collection Administrators');
+  const admins = groups.json.value.find((g) => g.principalName === '[contoso]\\Project Collection Administrators');
+  assert.ok(admins);
   assert.equal(admins.domain, `vstfs:///Framework/IdentityDomain/${org().id}`);
   const members = await ado('GET', vssps(`/_apis/graph/memberships/${admins.descriptor}?direction=down&api-version=7.1-preview.1`));
-  const users = members.json.value.filter((m: any) => m.memberDescriptor.startsWith('aad.'));
+  const users = members.json.value.filter((m) => m.memberDescriptor.startsWith('aad.'));
   const erin = await ado('GET', vssps(`/_apis/graph/users/${users[0].memberDescriptor}?api-version=7.1-preview.1`));
   assert.deepEqual([users.length, erin.json.mailAddress], [1, 'erin@contoso.com']);
 });
 
 test('extensions: list, uninstall by name (recorded with the reason), a second uninstall is 404', async () => {
   const listed = await ado('GET', extmgmt('/_apis/extensionmanagement/installedextensions?api-version=7.1-preview.1'));
-  assert.deepEqual(listed.json.value.map((e: any) => `${e.publisherName}.${e.extensionId}`), [
+  assert.deepEqual(listed.json.value.map((e) => `${e.publisherName}.${e.extensionId}`), [
     'ms-devlabs.workitem-feature-timeline-extension',
     'evilcorp.crypto-helper',
   ]);
@@ -215,13 +261,13 @@ test('extensions: list, uninstall by name (recorded with the reason), a second u
 test('audit log: newest first, time range, batches with a continuation token', async () => {
   const range = 'startTime=2026-11-26T00:00:00Z&endTime=2026-11-27T00:00:00Z';
   const first = await ado('GET', audit(`/_apis/audit/auditlog?${range}&batchSize=3&api-version=7.1-preview.1`));
-  assert.deepEqual(first.json.decoratedAuditLogEntries.map((e: any) => e.actionId), ['Extension.Installed', 'Git.RepositoryDeleted', 'Policy.PolicyConfigModified']);
+  assert.deepEqual(first.json.decoratedAuditLogEntries.map((e) => e.actionId), ['Extension.Installed', 'Git.RepositoryDeleted', 'Policy.PolicyConfigModified']);
   assert.equal(first.json.hasMore, true);
-  const second = await ado('GET', audit(`/_apis/audit/auditlog?${range}&batchSize=3&continuationToken=${encodeURIComponent(first.json.continuationToken)}&api-version=7.1-preview.1`));
-  assert.deepEqual(second.json.decoratedAuditLogEntries.map((e: any) => [e.actionId, e.actorUPN, e.ipAddress]), [['Token.PatCreateEvent', 'alice@contoso.com', '203.0.113.50']]);
+  const second = await ado('GET', audit(`/_apis/audit/auditlog?${range}&batchSize=3&continuationToken=${encodeURIComponent(first.json.continuationToken ?? '')}&api-version=7.1-preview.1`));
+  assert.deepEqual(second.json.decoratedAuditLogEntries.map((e) => [e.actionId, e.actorUPN, e.ipAddress]), [['Token.PatCreateEvent', 'alice@contoso.com', '203.0.113.50']]);
   assert.equal(second.json.hasMore, false);
   const later = await ado('GET', audit('/_apis/audit/auditlog?startTime=2026-11-26T22:15:00Z&endTime=2026-11-27T00:00:00Z&api-version=7.1-preview.1'));
-  assert.deepEqual(later.json.decoratedAuditLogEntries.map((e: any) => e.actionId), ['Extension.Installed']);
+  assert.deepEqual(later.json.decoratedAuditLogEntries.map((e) => e.actionId), ['Extension.Installed']);
   assert.equal((await ado('GET', audit('/_apis/audit/auditlog?startTime=yesterday&api-version=7.1-preview.1'))).status, 400);
 });
 
