@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fixture, fixtureText, IntakeHarness } from './harness.js';
+import type { PlaybookRunInput } from '../../src/routing/index.js';
+import type { IntakeTestRunOutput } from '../apps/intake/index.js';
 
 // Which test playbooks (test/apps/intake) each seed-scenario fixture must start.
 const expected: Record<string, string[]> = {
@@ -41,26 +43,26 @@ for (const [name, playbooks] of Object.entries(expected)) {
     assert.deepEqual(res.json.incident, { id: arm.id, number: arm.properties.incidentNumber });
     assert.match(res.json.deliveryId, /^[0-9a-f-]{36}$/);
     assert.deepEqual(
-      res.json.runs.map((r: any) => [r.playbook, r.instanceId, r.duplicate]),
+      res.json.runs.map((r) => [r.playbook, r.instanceId, r.duplicate]),
       playbooks.map((p) => [p, `${p}-inc-${name}-create`, false]),
     );
     for (const run of res.json.runs) {
       assert.match(run.statusQueryGetUri, new RegExp(`/runtime/webhooks/durabletask/instances/${run.instanceId}`));
       assert.doesNotMatch(run.statusQueryGetUri, /code=/);
       const status = await h.completed(run.instanceId);
-      assert.equal((status.output as any).incident, `inc-${name}`);
-      assert.equal((status.output as any).playbook, run.playbook);
-      assert.equal((status.input as any).source, 'webhook');
-      assert.equal((status.input as any).deliveryId, res.json.deliveryId);
-      assert.equal((status.input as any).incident.id, arm.id);
+      assert.equal((status.output as IntakeTestRunOutput).incident, `inc-${name}`);
+      assert.equal((status.output as IntakeTestRunOutput).playbook, run.playbook);
+      assert.equal((status.input as PlaybookRunInput).source, 'webhook');
+      assert.equal((status.input as PlaybookRunInput).deliveryId, res.json.deliveryId);
+      assert.equal((status.input as PlaybookRunInput).incident.id, arm.id);
     }
   });
 }
 
 test('the orchestration sees the typed incident: accounts and custom details', async () => {
   const status = await h.completed('revoke-secret-inc-secret-committed-github-create');
-  assert.deepEqual((status.output as any).accounts, ['dave-gh', 'dave@contoso.com']);
-  assert.deepEqual((status.output as any).platform, ['GitHub']);
+  assert.deepEqual((status.output as IntakeTestRunOutput).accounts, ['dave-gh', 'dave@contoso.com']);
+  assert.deepEqual((status.output as IntakeTestRunOutput).platform, ['GitHub']);
 });
 
 test('an incident nothing matches answers 200 with the reason and starts nothing', async () => {
@@ -73,8 +75,8 @@ test('an incident nothing matches answers 200 with the reason and starts nothing
   const res = await h.post(body);
   assert.equal(res.status, 200);
   assert.deepEqual(res.json.runs, []);
-  assert.match(res.json.reason, /^No playbook matched incident 101\. restore-repository: analytic rule none is not one of /);
-  assert.match(res.json.reason, /switched-off: disabled/);
+  assert.match(res.json.reason ?? '', /^No playbook matched incident 101\. restore-repository: analytic rule none is not one of /);
+  assert.match(res.json.reason ?? '', /switched-off: disabled/);
   assert.equal((await h.runs()).length, before);
 });
 
@@ -101,14 +103,14 @@ test('Update events route to update playbooks; each distinct update is its own r
   const first = await h.post(body);
   assert.equal(first.status, 202);
   assert.deepEqual(
-    first.json.runs.map((r: any) => [r.playbook, r.instanceId, r.duplicate]),
+    first.json.runs.map((r) => [r.playbook, r.instanceId, r.duplicate]),
     [['closed-watcher', 'closed-watcher-inc-repo-deleted-azdo-update-20261120T080002Z', false]],
   );
   assert.equal((await h.post(body)).json.runs[0].duplicate, true);
   body.object.properties.lastModifiedTimeUtc = '2026-11-20T09:30:00Z';
   const later = await h.post(body);
   assert.deepEqual(
-    later.json.runs.map((r: any) => [r.instanceId, r.duplicate]),
+    later.json.runs.map((r) => [r.instanceId, r.duplicate]),
     [['closed-watcher-inc-repo-deleted-azdo-update-20261120T093000Z', false]],
   );
 });

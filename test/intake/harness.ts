@@ -6,13 +6,30 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHost, type LocalHost, type StartHostOptions } from '../../src/host/index.js';
 import { HostLogger } from '../../src/host/log.js';
+import type { IntakeRecord, RunRef } from '../../src/routing/index.js';
 
 const appEntry = fileURLToPath(new URL('../apps/intake/index.js', import.meta.url));
 const fixtureDir = new URL('../../../test/fixtures/incidents/', import.meta.url);
 
 export const fixtureText = (name: string): string => readFileSync(new URL(`${name}.json`, fixtureDir), 'utf8');
 // eslint-style helper: fixtures are edited freely by tests.
-export const fixture = (name: string): Record<string, any> => JSON.parse(fixtureText(name)) as Record<string, any>;
+/** A fixture relay body, to be changed by a test before it is posted. */
+export type RelayBody = {
+  workspaceInfo: { SubscriptionId: string; ResourceGroupName: string; WorkspaceName: string };
+  object: { id: string; name: string; properties: Record<string, unknown> & { title?: string; relatedEntities: unknown[] } };
+} & Record<string, unknown>;
+export const fixture = (name: string): RelayBody => JSON.parse(fixtureText(name)) as RelayBody;
+
+/** What the intake endpoints answer, as these tests read it: an acceptance, a refusal or a ledger page. */
+export interface IntakeReply {
+  deliveryId: string;
+  incident: { id: string; number?: number };
+  runs: RunRef[];
+  reason?: string;
+  error: { code: string; message: string; details?: { path: string; expected?: string; received?: string }[] };
+  records: IntakeRecord[];
+  playbooks: unknown[];
+}
 
 export interface PostOptions {
   contentType?: string | null;
@@ -46,7 +63,7 @@ export class IntakeHarness {
   }
 
   /** POSTs to /api/incidents; a string or bytes body is sent as is, anything else as JSON. */
-  async post(body: unknown, options: PostOptions = {}): Promise<{ status: number; json: any; text: string }> {
+  async post(body: unknown, options: PostOptions = {}): Promise<{ status: number; json: IntakeReply; text: string }> {
     const headers: Record<string, string> = { ...options.headers };
     const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
     if (contentType !== null) headers['content-type'] = contentType;
@@ -55,20 +72,20 @@ export class IntakeHarness {
     const payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
     const res = await fetch(`${this.host.url}/api/incidents`, { method: 'POST', headers, body: payload as BodyInit });
     const text = await res.text();
-    return { status: res.status, json: text ? safeJson(text) : undefined, text };
+    return { status: res.status, json: (text ? safeJson(text) : undefined) as IntakeReply, text };
   }
 
-  async get(pathAndQuery: string): Promise<{ status: number; json: any }> {
+  async get<T = IntakeReply>(pathAndQuery: string): Promise<{ status: number; json: T }> {
     const res = await fetch(`${this.host.url}${pathAndQuery}`, { headers: { 'x-functions-key': this.host.functionKey } });
     const text = await res.text();
-    return { status: res.status, json: text ? safeJson(text) : undefined };
+    return { status: res.status, json: (text ? safeJson(text) : undefined) as T };
   }
 
   /** Every orchestration instance the durable runtime holds (playbook runs and ledger records). */
   async instances(): Promise<InstanceStatus[]> {
-    const res = await this.get('/runtime/webhooks/durabletask/instances?showInput=true');
+    const res = await this.get<InstanceStatus[]>('/runtime/webhooks/durabletask/instances?showInput=true');
     if (res.status !== 200) throw new Error(`instance query failed: ${res.status}`);
-    return res.json as InstanceStatus[];
+    return res.json;
   }
 
   /** Ids of every instance, sorted: what "nothing was started" compares (statuses may move on meanwhile). */
@@ -84,9 +101,9 @@ export class IntakeHarness {
   async completed(instanceId: string, timeoutMs = 5000): Promise<InstanceStatus> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const res = await this.get(`/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showInput=true`);
-      if (res.status === 200 && res.json.runtimeStatus === 'Completed') return res.json as InstanceStatus;
-      if (res.json?.runtimeStatus === 'Failed') throw new Error(`${instanceId} failed: ${JSON.stringify(res.json.output)}`);
+      const res = await this.get<InstanceStatus | undefined>(`/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showInput=true`);
+      if (res.status === 200 && res.json?.runtimeStatus === 'Completed') return res.json;
+      if (res.json?.runtimeStatus === 'Failed') throw new Error(`${instanceId} failed: ${JSON.stringify(res.json?.output)}`);
       if (Date.now() > deadline) throw new Error(`${instanceId} not completed in time (${res.status} ${res.json?.runtimeStatus})`);
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { fixture, IntakeHarness } from './harness.js';
+import { fixture, IntakeHarness, type IntakeReply } from './harness.js';
 
 let h: IntakeHarness;
 const prototypeKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -20,7 +20,7 @@ after(async () => {
   await h.close();
 });
 
-type Res = { status: number; json: any; text: string };
+type Res = { status: number; json?: IntakeReply; text: string };
 type Case = {
   name: string;
   send: () => Promise<Res>;
@@ -201,16 +201,17 @@ for (const c of cases) {
     const res = await c.send();
     assert.equal(res.status, c.status, res.text.slice(0, 500));
     if (c.code) {
+      assert.ok(res.json, 'a JSON error body');
       assert.equal(res.json.error.code, c.code);
       assert.equal(typeof res.json.error.message, 'string');
       if (typeof c.message === 'string') assert.equal(res.json.error.message, c.message);
       else if (c.message) assert.match(res.json.error.message, c.message);
       if (c.paths) {
         assert.deepEqual(
-          res.json.error.details.map((d: any) => d.path),
+          (res.json.error.details ?? []).map((d) => d.path),
           c.paths,
         );
-        for (const d of res.json.error.details) {
+        for (const d of res.json.error.details ?? []) {
           assert.equal(typeof d.expected, 'string');
           assert.equal(typeof d.received, 'string');
         }
@@ -287,8 +288,8 @@ test('accepts: __proto__ in custom details and entity properties pollutes nothin
   const input = await acceptedInput('inc-hostile-proto', hostile);
   assert.deepEqual(Object.keys(input.incident.alerts[0].customDetails), ['Platform', 'Repository']);
   assert.deepEqual(Object.keys(input.incident.entities[0].properties), ['accountName', 'friendlyName']);
-  assert.equal(({} as any).polluted, undefined);
-  assert.equal(({} as any).isAdmin, undefined);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(({} as Record<string, unknown>).isAdmin, undefined);
 });
 
 test('accepts: a URL entity pointing at a local server is never fetched', async () => {
@@ -323,9 +324,9 @@ test('parallel duplicate deliveries start one run per playbook; every answer nam
   assert.ok(answers.every((a) => a.status === 202));
   for (const playbook of ['revoke-secret', 'notify-soc']) {
     const instanceId = `${playbook}-inc-parallel-create`;
-    const runs = answers.map((a) => a.json.runs.find((r: any) => r.playbook === playbook));
-    assert.ok(runs.every((r) => r.instanceId === instanceId));
-    assert.equal(runs.filter((r) => !r.duplicate).length, 1, `${playbook}: exactly one delivery started it`);
+    const runs = answers.map((a) => a.json.runs.find((r) => r.playbook === playbook));
+    assert.ok(runs.every((r) => r?.instanceId === instanceId));
+    assert.equal(runs.filter((r) => r?.duplicate === false).length, 1, `${playbook}: exactly one delivery started it`);
   }
   const after = await h.runs();
   assert.equal(after.length, before.length + 2);
@@ -335,7 +336,7 @@ test('parallel duplicate deliveries start one run per playbook; every answer nam
   const created = (await h.completed('notify-soc-inc-parallel-create')).createdTime;
   const again = await h.post(body);
   assert.deepEqual(
-    again.json.runs.map((r: any) => r.duplicate),
+    again.json.runs.map((r) => r.duplicate),
     [true, true],
   );
   assert.equal((await h.completed('notify-soc-inc-parallel-create')).createdTime, created);
@@ -344,9 +345,9 @@ test('parallel duplicate deliveries start one run per playbook; every answer nam
 
 test('Object.prototype is unpolluted after the whole corpus', () => {
   assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), prototypeKeysBefore);
-  assert.equal(({} as any).polluted, undefined);
-  assert.equal(({} as any).isAdmin, undefined);
-  assert.equal(({} as any).severity, undefined);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(({} as Record<string, unknown>).isAdmin, undefined);
+  assert.equal(({} as Record<string, unknown>).severity, undefined);
 });
 
 function flipLast(key: string): string {

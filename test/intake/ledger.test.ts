@@ -29,7 +29,7 @@ test('every accepted delivery is recorded and queryable, newest first', async ()
   assert.equal(res.status, 200);
   const records = res.json.records;
   assert.deepEqual(
-    records.map((r: any) => r.deliveryId),
+    records.map((r) => r.deliveryId),
     [third.json.deliveryId, second.json.deliveryId, first.json.deliveryId],
   );
   const incidentId = body.object.id;
@@ -47,7 +47,7 @@ test('every accepted delivery is recorded and queryable, newest first', async ()
   assert.deepEqual(records[1].runs, [{ playbook: 'restore-repository', instanceId: 'restore-repository-inc-repo-deleted-azdo-create', duplicate: true }]);
   assert.deepEqual(records[0].runs, []);
   assert.equal(records[0].duplicate, false);
-  assert.match(records[0].reason, /^No playbook matched incident 900\./);
+  assert.match(records[0].reason ?? '', /^No playbook matched incident 900\./);
 });
 
 test('filters: incident by number, name or ARM id; since; top', async () => {

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { VirtualClock } from '../../src/host/clock.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { fixtureText, IntakeHarness } from './harness.js';
+import type { PlaybookRunInput } from '../../src/routing/index.js';
 
 let sandbox: Sandbox;
 let h: IntakeHarness;
@@ -72,14 +73,14 @@ test('missed incidents get their runs; the delivered one is not doubled; a secon
     'triage-xdr-inc-xdr-new-country-create',
   ]) {
     const status = await h.completed(id);
-    assert.equal((status.input as any).source, 'reconciler', id);
+    assert.equal((status.input as PlaybookRunInput).source, 'reconciler', id);
   }
   assert.equal(byId.get('restore-repository-inc-repo-deleted-github-create')!.createdTime, deliveredRun.createdTime);
   assert.equal(runs.length, 15);
 
   const ledger = (await h.get('/api/intake?top=100')).json.records;
-  assert.equal(ledger.filter((r: any) => r.source === 'reconciler').length, 11);
-  assert.equal(ledger.filter((r: any) => r.source === 'webhook').length, 1);
+  assert.equal(ledger.filter((r) => r.source === 'reconciler').length, 11);
+  assert.equal(ledger.filter((r) => r.source === 'webhook').length, 1);
 
   const again = await reconcilerPass();
   assert.match(again, /Reconciler: 12 incidents examined, 0 runs started/);

@@ -35,8 +35,18 @@ export const testCatalogue: PlaybookEntry[] = triggers.map(([name, trigger]) => 
 // Wired to an orchestration that does not exist: the durable runtime refuses to start it.
 testCatalogue.push({ name: 'broken-wiring', title: 'Misconfigured', version: '1.0.0', trigger: { labels: ['broken-wiring'] }, orchestrationName: 'noSuchOrchestration' });
 
+/** What the test playbook returns: what a playbook would rely on. */
+export interface IntakeTestRunOutput {
+  playbook: string;
+  source: string;
+  incident: string;
+  title: string;
+  accounts: (string | undefined)[];
+  platform: readonly string[];
+}
+
 // One orchestration serves every test playbook: it echoes what a playbook would rely on.
-df.app.orchestration('intakeTestPlaybook', function* (context: OrchestrationContext) {
+df.app.orchestration('intakeTestPlaybook', function* (context: OrchestrationContext): Generator<never, IntakeTestRunOutput> {
   const input = context.df.getInput<PlaybookRunInput>();
   const incident = toIncident(input.incident);
   return {
