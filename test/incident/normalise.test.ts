@@ -194,10 +194,10 @@ test('untrusted text: controls and bidi overrides removed, lone surrogates repla
 });
 
 test('untrusted JSON: prototype keys dropped, objects have no prototype, nesting bounded', () => {
-  const value = parseUntrustedJson('{"a":{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}},"ok":true}}') as any;
+  const value = parseUntrustedJson('{"a":{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}},"ok":true}}') as Record<string, Record<string, unknown>>;
   assert.equal(Object.getPrototypeOf(value), null);
   assert.deepEqual(Object.keys(value.a), ['ok']);
-  assert.equal(({} as any).polluted, undefined);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.throws(() => parseUntrustedJson('['.repeat(65) + ']'.repeat(65)), UntrustedJsonError);
   assert.doesNotThrow(() => parseUntrustedJson('"' + '['.repeat(100) + '"'));
   assert.throws(() => parseUntrustedJson('{"a":'), /Body is not valid JSON/);

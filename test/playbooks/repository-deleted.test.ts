@@ -13,7 +13,7 @@ beforeEach(async () => {
   await h.reset();
 });
 
-function runOf(json: Record<string, any>, playbook: string): string {
+function runOf(json: Record<string, unknown>, playbook: string): string {
   const run = (json.runs as { playbook: string; instanceId: string }[]).find((r) => r.playbook === playbook);
   assert.ok(run, `intake started no ${playbook} run: ${JSON.stringify(json)}`);
   return run.instanceId;

@@ -19,7 +19,7 @@ afterEach(() => {
 
 const LEAKED = 'ghp_DaveLeakedPat00000000000000000000001';
 
-function runOf(json: Record<string, any>): string {
+function runOf(json: Record<string, unknown>): string {
   const run = (json.runs as { playbook: string; instanceId: string }[]).find((r) => r.playbook === 'secret-committed');
   assert.ok(run, `intake started no secret-committed run: ${JSON.stringify(json)}`);
   return run.instanceId;
