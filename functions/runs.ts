@@ -5,6 +5,6 @@ import { catalogue } from '../playbooks/catalogue.js';
 import { allActions } from '../src/actions/index.js';
 import { registerOperations } from '../src/operations/api.js';
 import { appOperations } from '../src/operations/integrations.js';
-import { readSettings, requestApproval } from '../src/sdk/sdkActions.js';
+import { sdkActions } from '../src/sdk/sdkActions.js';
 
-registerOperations(appOperations(catalogue, [...allActions, readSettings, requestApproval]));
+registerOperations(appOperations(catalogue, [...allActions, ...sdkActions]));

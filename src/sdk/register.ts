@@ -1,11 +1,11 @@
 // The one place playbooks become durable functions: each playbook is an orchestration named
 // 'playbook-<name>', plus the SDK's own activities. Called once from functions/.
 import * as df from 'durable-functions';
-import { executeAction, type Action, type ActionEnvelope } from '../actions/action.js';
+import { registerActionActivities } from '../actions/register.js';
 import { playbookOrchestration } from './orchestration.js';
 import { isPlaybook } from './playbook.js';
 import type { PlaybookEntry } from '../routing/trigger.js';
-import { readSettings, requestApproval } from './sdkActions.js';
+import { sdkActions } from './sdkActions.js';
 
 /** Registers every playbook of the catalogue; each entry must come from definePlaybook. */
 export function registerPlaybooks(catalogue: readonly PlaybookEntry[]): void {
@@ -17,12 +17,5 @@ export function registerPlaybooks(catalogue: readonly PlaybookEntry[]): void {
     names.add(playbook.name);
     df.app.orchestration(playbook.orchestrationName, playbookOrchestration(playbook));
   }
-  registerActivity(readSettings);
-  registerActivity(requestApproval);
-}
-
-function registerActivity<I, O>(action: Action<I, O>): void {
-  df.app.activity(action.activityName, {
-    handler: (envelope: ActionEnvelope, context) => executeAction(action, envelope, (message) => context.log(message)),
-  });
+  registerActionActivities(sdkActions);
 }
