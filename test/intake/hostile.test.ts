@@ -6,7 +6,8 @@ import { createServer } from 'node:http';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { fixture, IntakeHarness, type IntakeReply } from './harness.js';
+import type { PlaybookRunInput } from '../../src/routing/index.js';
+import { fixture, IntakeHarness, type IntakeReply, type RelayBody } from './harness.js';
 
 let h: IntakeHarness;
 const prototypeKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -238,13 +239,13 @@ test('error details say what was expected and what came', async () => {
 });
 
 // Accepted, but hostile: what reaches the run is neutralised.
-async function acceptedInput(name: string, body: Record<string, any>): Promise<any> {
+async function acceptedInput(name: string, body: RelayBody): Promise<PlaybookRunInput> {
   body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
   body.object.name = name;
   const res = await h.post(body);
   assert.equal(res.status, 202, res.text.slice(0, 500));
   const status = await h.completed(res.json.runs[0].instanceId);
-  return status.input;
+  return status.input as PlaybookRunInput;
 }
 
 test('accepts: HTML and script in the title reach the run as inert text', async () => {

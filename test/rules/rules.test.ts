@@ -119,10 +119,18 @@ test('fixture incidents of our rules carry only custom details the rule produces
   assert.ok(checked >= 5, `only ${checked} fixtures come from our rules`);
 });
 
+/** A Scheduled alert rule resource as the ARM form holds it (the fields checked here). */
+interface ArmRule {
+  type: string;
+  kind: string;
+  name: string;
+  properties: { displayName: string; query: string; customDetails: unknown; entityMappings: unknown; queryFrequency: string };
+}
+
 test('the ARM template deploys exactly the YAML rules as Scheduled alertRules', () => {
   const text = readFileSync(armPath, 'utf8');
   assert.equal(text, armText(rules.map((r) => r.rule)), 'deploy/rules/azuredeploy.json is stale: run node dist/test/rules/writeArm.js');
-  const arm = JSON.parse(text) as { parameters: Record<string, unknown>; resources: Array<Record<string, any>> };
+  const arm = JSON.parse(text) as { parameters: Record<string, unknown>; resources: ArmRule[] };
   assert.deepEqual(Object.keys(arm.parameters), ['workspaceName', 'enabled']);
   assert.equal(arm.resources.length, rules.length);
   for (const [i, { rule }] of rules.entries()) {

@@ -41,9 +41,17 @@ function links(approver: string): { approve: string; reject: string } {
   return { approve: find('Approve'), reject: find('Reject') };
 }
 
-async function post(url: string): Promise<{ status: number; body: any }> {
+/** What the approval endpoint answers: the decision taken, or an error. */
+interface ApprovalAnswer {
+  decision: string;
+  by: string;
+  at: string;
+  error: { code: string };
+}
+
+async function post(url: string): Promise<{ status: number; body: ApprovalAnswer }> {
   const res = await fetch(url, { method: 'POST', headers: { accept: 'application/json' } });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as ApprovalAnswer };
 }
 
 test('each approver gets personal signed links by e-mail; the question is escaped', async () => {
