@@ -35,7 +35,7 @@ export interface Reply {
   /** 0: no answer (connection refused or reset). */
   status: number;
   text: string;
-  json: Record<string, any> | undefined;
+  json: Record<string, unknown> | undefined;
 }
 
 export interface Delivery {
@@ -49,9 +49,9 @@ export async function send(url: string, init: RequestInit): Promise<Reply> {
   try {
     const res = await fetch(url, init);
     const text = await res.text();
-    let json: Record<string, any> | undefined;
+    let json: Record<string, unknown> | undefined;
     try {
-      json = JSON.parse(text) as Record<string, any>;
+      json = JSON.parse(text) as Record<string, unknown>;
     } catch {
       json = undefined;
     }
