@@ -18,6 +18,7 @@ const variants = [
   { engine: 'host', store: 'file', label: 'local host, SQLite file' },
   { engine: 'host', store: 'memory', label: 'local host, SQLite :memory:' },
   { engine: 'durabletask-js', store: 'memory', label: '@microsoft/durabletask-js in-memory backend' },
+  { engine: 'library', store: 'none', label: 'floor: @azure/functions + durable-functions calls alone' },
 ] as const;
 
 async function measure(instances: number, steps: number): Promise<Map<string, RunResult>> {
@@ -44,6 +45,7 @@ export const throughput: Benchmark = {
     const file = results.get(variants[0].label)!;
     const memory = results.get(variants[1].label)!;
     const peer = results.get(variants[2].label)!;
+    const floor = results.get(variants[3].label)!;
     return {
       name: 'throughput',
       title: '1,000 orchestrations × 5 sequential trivial activities',
@@ -52,6 +54,10 @@ export const throughput: Benchmark = {
         `Goal: file-backed ≥ 1,000 orchestrations/s on 2 cores; this run ${round(file.perSecond)}/s.`,
         `Goal: memory ≥ durabletask-js peer; this run ${round(memory.perSecond)}/s vs ${round(peer.perSecond)}/s ` +
           `(${round(memory.perSecond / peer.perSecond, 2)}×; per CPU-second ${round(peer.cpuMs / memory.cpuMs, 2)}×).`,
+        `Floor: the same episodes and activities through @azure/functions + durable-functions alone, one instance at a ` +
+          `time, no store, queue or engine: ${round(floor.perSecond)}/s, ${round(floor.cpuMs / floor.instances, 2)} ms CPU ` +
+          `per orchestration (peer: ${round(peer.cpuMs / peer.instances, 2)} ms). The host can be no faster than this; its ` +
+          `overhead above the floor is ${round((memory.cpuMs - floor.cpuMs) / memory.instances, 2)} ms CPU per orchestration (memory store).`,
       ],
     };
   },

@@ -1,4 +1,6 @@
-// One throughput run in a fresh process: <engine: host|durabletask-js> <store: memory|file> <instances> <steps>.
+// One throughput run in a fresh process: <engine: host|library|durabletask-js> <store: memory|file|none> <instances> <steps>.
+// `library` is the floor under the host: each instance's episodes and activities go through @azure/functions and
+// durable-functions exactly as the host sends them, one instance after another, with no store, queue or engine.
 // Prints one JSON line: {instances, steps, totalMs, perSecond, p50Ms, p99Ms}.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -7,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { RealClock } from '../../src/host/clock.js';
 import { loadApp } from '../../src/host/loadApp.js';
 import { DurableRuntime } from '../../src/host/durable/index.js';
+import { EventType, newEvent, type HistoryEvent } from '../../src/host/durable/history.js';
+import { invokeOrchestrator, typedDataValue } from '../../src/host/durable/invokeOrchestrator.js';
+import { invokeFunction } from '../../src/host/invoke.js';
 import {
   InMemoryOrchestrationBackend,
   TestOrchestrationClient,
@@ -82,6 +87,51 @@ async function runHost(): Promise<RunResult> {
   return summarize(starts, ends);
 }
 
+async function runLibraryOnly(): Promise<RunResult> {
+  const app = await loadApp(path.join(distDir, 'bench/apps/bare'), { main: 'index.js' });
+  const quiet = (): void => undefined;
+  const runOne = async (id: string): Promise<void> => {
+    const history: HistoryEvent[] = [];
+    let taskId = 0;
+    history.push(newEvent(EventType.OrchestratorStarted, Date.now()));
+    history.push(newEvent(EventType.ExecutionStarted, Date.now(), { Name: 'chain', Input: JSON.stringify(steps) }));
+    for (;;) {
+      const episode = await invokeOrchestrator(
+        app.registrations,
+        'chain',
+        { historyJson: JSON.stringify(history), inputJson: JSON.stringify(steps), instanceId: id, parentInstanceId: null },
+        quiet,
+      );
+      if (episode.kind !== 'state') throw new Error(`instance ${id} crashed: ${episode.message}`);
+      if (episode.state.isDone) {
+        if (episode.state.output !== steps) throw new Error(`instance ${id} returned ${JSON.stringify(episode.state.output)}`);
+        return;
+      }
+      const action = episode.state.actions[0]?.[taskId];
+      if (!action?.functionName) throw new Error(`instance ${id} scheduled no activity at step ${taskId}`);
+      const input = JSON.stringify(action.input);
+      for (const event of history) event.IsPlayed = true;
+      history.push(newEvent(EventType.TaskScheduled, Date.now(), { EventId: taskId, Name: action.functionName, Input: input }));
+      history.push(newEvent(EventType.OrchestratorCompleted, Date.now()));
+      const response = await invokeFunction(app.registrations, action.functionName, { inputsByType: { activityTrigger: { json: input } } }, quiet);
+      history.push(newEvent(EventType.OrchestratorStarted, Date.now()));
+      history.push(newEvent(EventType.TaskCompleted, Date.now(), { TaskScheduledId: taskId, Result: JSON.stringify(typedDataValue(response.returnValue)) }));
+      taskId++;
+    }
+  };
+  await runOne('warm-up');
+  const starts = new Map<string, number>();
+  const ends = new Map<string, number>();
+  cpuAtStart = process.cpuUsage();
+  for (let i = 0; i < instances; i++) {
+    const id = `bench-${i}`;
+    starts.set(id, performance.now());
+    await runOne(id);
+    ends.set(id, performance.now());
+  }
+  return summarize(starts, ends);
+}
+
 async function runDurableTaskJs(): Promise<RunResult> {
   // Its test worker logs every step to the console (no logger option); silence it as the host's logger is.
   for (const method of ['log', 'info', 'debug', 'warn'] as const) console[method] = () => undefined;
@@ -117,5 +167,5 @@ async function runDurableTaskJs(): Promise<RunResult> {
   return summarize(starts, ends);
 }
 
-const result = engine === 'durabletask-js' ? await runDurableTaskJs() : await runHost();
+const result = engine === 'durabletask-js' ? await runDurableTaskJs() : engine === 'library' ? await runLibraryOnly() : await runHost();
 process.stdout.write(`${JSON.stringify(result)}\n`);

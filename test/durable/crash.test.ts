@@ -22,7 +22,7 @@ function completedKeys(store: string): Set<string> {
     const keys = new Set<string>();
     type Event = { EventType: number; Result?: string };
     const events = [
-      ...(db.prepare('SELECT events FROM history').all() as { events: string }[]).flatMap((r) => JSON.parse(r.events) as Event[]),
+      ...(db.prepare('SELECT events FROM episodes ORDER BY id').all() as { events: string }[]).flatMap((r) => JSON.parse(r.events) as Event[]),
       ...(db.prepare("SELECT body FROM messages WHERE kind = 'event'").all() as { body: string }[]).map((r) => JSON.parse(r.body) as Event),
     ];
     for (const event of events) if (event.EventType === 5) keys.add(JSON.parse(event.Result!) as string);

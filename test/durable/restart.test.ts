@@ -53,6 +53,40 @@ test('timers and queued events survive a restart', async () => {
   }
 });
 
+test('a store written with the earlier history table resumes its instances', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'durable-restart-'));
+  try {
+    const store = path.join(dir, 'hub.sqlite');
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const first = runtimeOn(store, clock);
+    await first.start();
+    const waiting = await first.startNew('waitForEvent');
+    await first.waitForIdle();
+    const before = await first.getHistory(waiting);
+    await first.stop();
+
+    // Rewrite the file into the earlier layout: one WITHOUT ROWID row per (instance, seq).
+    const db = new DatabaseSync(store);
+    db.exec(`CREATE TABLE history (instance_id TEXT NOT NULL, seq INTEGER NOT NULL, events TEXT NOT NULL,
+        PRIMARY KEY (instance_id, seq)) WITHOUT ROWID;
+      INSERT INTO history SELECT instance_id, ROW_NUMBER() OVER (PARTITION BY instance_id ORDER BY id) - 1, events FROM episodes;
+      DROP TABLE episodes;`);
+    db.close();
+
+    const second = runtimeOn(store, clock);
+    await second.start();
+    assert.deepEqual(await second.getHistory(waiting), before);
+    await second.raiseEvent(waiting, 'go', 'one');
+    await second.raiseEvent(waiting, 'go', 'two');
+    await second.waitForIdle();
+    assert.equal((await second.getStatus(waiting))?.runtimeStatus, 'Completed');
+    assert.deepEqual((await second.getStatus(waiting))?.output, ['one', 'two']);
+    await second.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an instance whose orchestrator is no longer registered fails with a clear message', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'durable-restart-'));
   try {

@@ -137,9 +137,8 @@ export class DurableStore {
         input TEXT, output TEXT, custom_status TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
         parent_id TEXT, parent_execution_id TEXT, parent_task_id INTEGER);
       CREATE INDEX IF NOT EXISTS instances_by_created ON instances (created_at, id);
-      CREATE TABLE IF NOT EXISTS history (
-        instance_id TEXT NOT NULL, seq INTEGER NOT NULL, events TEXT NOT NULL, PRIMARY KEY (instance_id, seq)
-      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS episodes (id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, events TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS episodes_by_instance ON episodes (instance_id, id);
       CREATE TABLE IF NOT EXISTS messages (
         id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, execution_id TEXT,
         visible_at INTEGER NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
@@ -149,6 +148,14 @@ export class DurableStore {
         task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS activities_by_instance ON activities (instance_id);
     `);
+    // Stores written before episodes became a rowid table (large rows in a WITHOUT ROWID table made every
+    // append slow) move their history over once.
+    if (this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history'").get()) {
+      this.#db.exec(`BEGIN IMMEDIATE;
+        INSERT INTO episodes (instance_id, events) SELECT instance_id, events FROM history ORDER BY instance_id, seq;
+        DROP TABLE history;
+        COMMIT;`);
+    }
     const p = (sql: string): StatementSync => this.#db.prepare(sql);
     this.#s = {
       getInstance: p('SELECT * FROM instances WHERE id = ?'),
@@ -161,12 +168,11 @@ export class DurableStore {
           updated_at = excluded.updated_at, parent_id = excluded.parent_id,
           parent_execution_id = excluded.parent_execution_id, parent_task_id = excluded.parent_task_id`),
       deleteInstance: p('DELETE FROM instances WHERE id = ?'),
-      history: p('SELECT events FROM history WHERE instance_id = ? ORDER BY seq'),
-      appendHistory: p(`INSERT INTO history (instance_id, seq, events)
-        SELECT ?1, COALESCE(MAX(seq) + 1, 0), ?2 FROM history WHERE instance_id = ?1`),
+      history: p('SELECT events FROM episodes WHERE instance_id = ? ORDER BY id'),
+      appendHistory: p('INSERT INTO episodes (instance_id, events) VALUES (?, ?)'),
       updateInstance: p(`UPDATE instances SET execution_id = ?, status = ?, input = ?, output = ?, custom_status = ?,
         updated_at = ? WHERE id = ?`),
-      deleteHistory: p('DELETE FROM history WHERE instance_id = ?'),
+      deleteHistory: p('DELETE FROM episodes WHERE instance_id = ?'),
       insertMessage: p('INSERT INTO messages (instance_id, execution_id, visible_at, kind, body) VALUES (?, ?, ?, ?, ?)'),
       deleteMessage: p('DELETE FROM messages WHERE id = ?'),
       deleteMessages: p('DELETE FROM messages WHERE instance_id = ?'),
