@@ -1,5 +1,6 @@
-// The action catalogue: every action by vendor namespace (what playbooks import) and as one list (what
-// functions/actions.ts registers and what the catalogue endpoint and permission checks read).
+// The action catalogue: every action by vendor namespace (what playbooks import) and as one list (what the
+// activities run and what the catalogue endpoint and permission checks read). Loading it loads every action
+// and zod, so the app registers activities from names.ts and loads this module on the first run.
 
 import type { Action } from './action.js';
 import { disableRepository } from './azdo/disableRepository.js';
@@ -37,6 +38,7 @@ import { listAlerts } from './sentinel/listAlerts.js';
 import { listEntities } from './sentinel/listEntities.js';
 import { listIncidents } from './sentinel/listIncidents.js';
 import { updateIncident } from './sentinel/updateIncident.js';
+import type { ActionVerb, Vendor } from './names.js';
 
 export type { Action, ActionContext, ActionEnvelope, ActionRetryPolicy, Permission, PlannedEffect } from './action.js';
 export { defineAction, executeAction, isPlannedEffect } from './action.js';
@@ -46,9 +48,12 @@ export { renderIncidentEmail } from './email/templates.js';
 /** Any action, whatever its input and output types. */
 export type AnyAction = Action<unknown, unknown>;
 
-export const sentinel = { getIncident, updateIncident, addComment, addTask, listEntities, listAlerts, listIncidents } as const;
-export const email = { sendEmail } as const;
-export const entra = { getUser, getManager, revokeSignInSessions, disableAccount, confirmCompromised } as const;
+/** A vendor namespace holds exactly the actions names.ts lists for it. */
+type Namespace<V extends Vendor> = Record<ActionVerb<V>, AnyAction>;
+
+export const sentinel = { getIncident, updateIncident, addComment, addTask, listEntities, listAlerts, listIncidents } as const satisfies Namespace<'sentinel'>;
+export const email = { sendEmail } as const satisfies Namespace<'email'>;
+export const entra = { getUser, getManager, revokeSignInSessions, disableAccount, confirmCompromised } as const satisfies Namespace<'entra'>;
 export const github = {
   getRepository,
   getRepositoryOwners,
@@ -63,7 +68,7 @@ export const github = {
   revokeCredentials,
   resolveSecretScanningAlert,
   removeCollaborator,
-} as const;
+} as const satisfies Namespace<'github'>;
 export const azdo = {
   restoreRepository,
   disableRepository,
@@ -74,7 +79,7 @@ export const azdo = {
   getProjectAdministrators,
   getOrganizationAdministrators,
   queryAuditLog,
-} as const;
+} as const satisfies Namespace<'azdo'>;
 
 export const allActions: readonly AnyAction[] = [
   ...Object.values(sentinel),

@@ -1,15 +1,16 @@
 // The SDK's own activities, declared with the action contract so they run through executeAction like
 // every other action (validation, dry-run planning, timeout, redacted errors). Registered by
-// registerPlaybooks as 'sdk-readSettings' and 'sdk-requestApproval'.
+// registerPlaybooks, by the names in sdkActionNames, as 'sdk-readSettings' and 'sdk-requestApproval'.
 import { z } from 'zod';
 import { executeAction, type Action } from '../actions/action.js';
 import { sendEmail } from '../actions/email/sendEmail.js';
 import { html } from '../actions/html.js';
+import { activityNameOf } from '../actions/names.js';
 import { DEFAULT_TIMEOUT_MS, READ_RETRY, WRITE_RETRY } from '../actions/policies.js';
 import { approvalSigningKey, signApprovalToken, type ApprovalDecision } from './approvalToken.js';
 
 function sdkAction<I, O>(def: Omit<Action<I, O>, 'activityName'>): Action<I, O> {
-  return Object.freeze({ ...def, activityName: def.name.replace('.', '-') });
+  return Object.freeze({ ...def, activityName: activityNameOf(def.name) });
 }
 
 /** PUBLIC_BASE_URL: where approval links and run links point (the Function App's public URL). */
