@@ -13,12 +13,17 @@ export interface PlaybookDescription {
   permissions?: readonly unknown[];
 }
 
-export function registerPlaybookList(options: { catalogue: readonly PlaybookEntry[] }): void {
+/** `catalogue`: the entries, or a function that loads them (the app's, on the first request). */
+export function registerPlaybookList(options: { catalogue: readonly PlaybookEntry[] | (() => readonly PlaybookEntry[]) }): void {
+  const { catalogue } = options;
   app.http('playbookList', {
     route: 'playbooks',
     methods: ['GET'],
     authLevel: 'function',
-    handler: () => ({ status: 200, jsonBody: { playbooks: options.catalogue.map(describePlaybook) } }),
+    handler: () => {
+      const entries = typeof catalogue === 'function' ? catalogue() : catalogue;
+      return { status: 200, jsonBody: { playbooks: entries.map(describePlaybook) } };
+    },
   });
 }
 
