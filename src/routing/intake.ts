@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { clean, normaliseIncident, IncidentValidationError } from '../incident/normalise.js';
 import { parseUntrustedJson, UntrustedJsonError, type JsonValue } from '../incident/untrustedJson.js';
 import type { Incident } from '../incident/model.js';
 import type { FieldError } from '../incident/schema.js';
+import { durableClient } from './client.js';
+import { loadNormalise } from './lazy.js';
 import { ledgerRecord, queryLedger, recordDelivery, registerLedgerOrchestration } from './ledger.js';
 import { matchPlaybooks } from './match.js';
 import { startRuns, type Delivery } from './runs.js';
@@ -14,6 +15,8 @@ import { validateCatalogue, type PlaybookEntry } from './trigger.js';
 
 /** Largest accepted body. Sentinel incidents with 150 alerts and their entities stay well below. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface IntakeOptions {
   catalogue: readonly PlaybookEntry[];
@@ -56,10 +59,11 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
 
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     return error(400, 'invalid_json', 'Body is not valid UTF-8.');
   }
+  const { clean, normaliseIncident, IncidentValidationError } = await loadNormalise(); // zod: loaded on first use
   let incident;
   let body: JsonValue;
   try {
@@ -78,11 +82,11 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
 
   const delivery: Delivery = { deliveryId: randomUUID(), receivedAtUtc: new Date().toISOString(), source: 'webhook' };
   const routing = matchPlaybooks(incident, catalogue);
-  const client = df.getClient(context);
+  const client = durableClient(context);
   let runs;
   try {
     runs = await startRuns(client, incident, routing.matches, delivery);
-    await recordDelivery(client, ledgerRecord(incident, delivery, runs, { eventUniqueId: eventUniqueIdOf(body), reason: routing.reason }));
+    await recordDelivery(client, ledgerRecord(incident, delivery, runs, { eventUniqueId: eventUniqueIdOf(body, clean), reason: routing.reason }));
   } catch (err) {
     // The relay retries 5xx; a retry is safe because run ids are derived from the incident.
     context.error(`Delivery ${delivery.deliveryId}: starting runs failed: ${(err as Error).message}`);
@@ -107,7 +111,7 @@ async function listDeliveries(request: HttpRequest, context: InvocationContext):
   const top = topText === null ? 100 : Number(topText);
   if (!Number.isInteger(top) || top < 1 || top > 1000) details.push({ path: 'top', expected: 'integer 1–1000', received: topText ?? '' });
   if (details.length > 0) return error(400, 'invalid_query', 'The query is invalid.', details);
-  const records = await queryLedger(df.getClient(context), {
+  const records = await queryLedger(durableClient(context), {
     top,
     ...(incident ? { incident } : {}),
     ...(sinceDate ? { since: sinceDate } : {}),
@@ -140,7 +144,7 @@ function isJsonMediaType(header: string | null): boolean {
 }
 
 /** The relay body's eventUniqueId (already validated as a short string when present). */
-function eventUniqueIdOf(body: JsonValue): string | undefined {
+function eventUniqueIdOf(body: JsonValue, clean: (s: string, max: number, singleLine: boolean) => string): string | undefined {
   const value = body !== null && typeof body === 'object' && !Array.isArray(body) ? body.eventUniqueId : undefined;
   return typeof value === 'string' && value !== '' ? clean(value, 256, true) : undefined;
 }

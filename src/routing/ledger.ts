@@ -1,8 +1,14 @@
-// The intake ledger: one record per accepted delivery. It is kept as one tiny orchestration instance per
-// delivery (`intake-<deliveryId>`, input = the record, output = the record) because the durable store is
-// the one store that exists both in Azure (Storage/MSSQL/DTS backends) and in the local host, survives
-// restarts, and is queryable through the same client the intake already holds: no new infrastructure,
-// no connection string. Purging old instances with the rest of the task hub's history purges the ledger too.
+// The intake ledger: one record per accepted delivery, kept in tiny orchestration instances of the task hub
+// (`intakeLedgerRecord`, input = {records}, output = the same), because the durable store is the one store
+// that exists both in Azure (Storage/MSSQL/DTS backends) and in the local host, survives restarts, and is
+// queryable through the same client the intake already holds: no new infrastructure, no connection string.
+// Purging old instances with the rest of the task hub's history purges the ledger too.
+//
+// Records are group-committed: a delivery's record is queued, and one write (one startNew) carries every
+// record queued while the previous write was in flight, up to LEDGER_BATCH_MAX. A delivery is answered only
+// once the write that carries its record has been accepted by the durable store, so nothing accepted is
+// unrecorded; a delivery arriving alone is written alone, at once. Under load this turns one orchestration
+// instance per delivery into one per batch. Each instance is `intake-<deliveryId of its first record>`.
 import * as df from 'durable-functions';
 import type { DurableClient, OrchestrationContext } from 'durable-functions';
 import type { Incident } from '../incident/model.js';
@@ -10,6 +16,8 @@ import type { Delivery, RunRef } from './runs.js';
 
 export const LEDGER_ORCHESTRATION = 'intakeLedgerRecord';
 export const LEDGER_PREFIX = 'intake-';
+/** Most records one ledger instance carries (about 600 bytes each). */
+export const LEDGER_BATCH_MAX = 64;
 
 export interface IntakeRecord {
   deliveryId: string;
@@ -23,6 +31,11 @@ export interface IntakeRecord {
   duplicate: boolean;
   /** Why nothing was started, when nothing matched. */
   reason?: string;
+}
+
+/** The input (and output) of one ledger instance. */
+export interface LedgerBatch {
+  records: IntakeRecord[];
 }
 
 export function registerLedgerOrchestration(): void {
@@ -49,8 +62,63 @@ export function ledgerRecord(incident: Incident, delivery: Delivery, runs: reado
   };
 }
 
-export async function recordDelivery(client: DurableClient, record: IntakeRecord): Promise<void> {
-  await client.startNew(LEDGER_ORCHESTRATION, { instanceId: `${LEDGER_PREFIX}${record.deliveryId}`, input: record });
+/** The subset of the durable client the ledger writer uses. */
+export type LedgerClient = Pick<DurableClient, 'startNew' | 'taskHubName'>;
+
+interface Queued {
+  client: LedgerClient;
+  record: IntakeRecord;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Group commit of ledger records for one task hub; see the file comment. */
+export class LedgerWriter {
+  #queue: Queued[] = [];
+  #draining = false;
+
+  /** Resolves once the record is stored; rejects (the delivery answers 503) when its write failed. */
+  write(client: LedgerClient, record: IntakeRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ client, record, resolve, reject });
+      if (!this.#draining) {
+        this.#draining = true;
+        // Records of deliveries whose runs started in this same turn of the event loop join the first write.
+        setImmediate(() => void this.#drain());
+      }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, LEDGER_BATCH_MAX);
+        const records = batch.map((q) => q.record);
+        try {
+          const input: LedgerBatch = { records };
+          await batch[0]!.client.startNew(LEDGER_ORCHESTRATION, { instanceId: `${LEDGER_PREFIX}${records[0]!.deliveryId}`, input });
+        } catch (err) {
+          for (const q of batch) q.reject(err);
+          continue;
+        }
+        for (const q of batch) q.resolve();
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+}
+
+const writers = new Map<string, LedgerWriter>();
+
+/** Stores the record (batched with concurrent deliveries of the same task hub); resolves once it is stored. */
+export function recordDelivery(client: LedgerClient, record: IntakeRecord): Promise<void> {
+  let writer = writers.get(client.taskHubName);
+  if (!writer) {
+    writer = new LedgerWriter();
+    writers.set(client.taskHubName, writer);
+  }
+  return writer.write(client, record);
 }
 
 export interface LedgerQuery {
@@ -63,11 +131,25 @@ export interface LedgerQuery {
 /** Newest first. */
 export async function queryLedger(client: DurableClient, query: LedgerQuery): Promise<IntakeRecord[]> {
   const statuses = (await client.getStatusBy(query.since ? { createdTimeFrom: query.since } : {})) as unknown as RawStatus[];
+  const ledger = statuses.filter(
+    (s) => s.name === LEDGER_ORCHESTRATION && typeof s.instanceId === 'string' && s.instanceId.startsWith(LEDGER_PREFIX),
+  );
+  const found = await Promise.all(
+    ledger.map(async (s) => {
+      const records = asRecords(s.output);
+      if (records) return records;
+      // Not completed yet (its output is still empty): the records are its input, which lists leave out.
+      try {
+        const status = (await client.getStatus(s.instanceId!)) as unknown as RawStatus;
+        return asRecords(status.output) ?? asRecords(status.input) ?? [];
+      } catch {
+        return []; // purged since the list was read
+      }
+    }),
+  );
   const wanted = query.incident?.toLowerCase();
-  const records = statuses
-    .filter((s) => s.name === LEDGER_ORCHESTRATION && typeof s.instanceId === 'string' && s.instanceId.startsWith(LEDGER_PREFIX))
-    .map((s) => asRecord(s.output) ?? asRecord(s.input))
-    .filter((r): r is IntakeRecord => r !== undefined)
+  const records = found
+    .flat()
     .filter((r) => !query.since || Date.parse(r.receivedAtUtc) >= query.since.getTime())
     .filter(
       (r) =>
@@ -87,13 +169,19 @@ interface RawStatus {
   output?: unknown;
 }
 
-function asRecord(value: unknown): IntakeRecord | undefined {
+/** The records of a ledger instance's input or output: {records: [...]}, or one bare record (written before batching). */
+function asRecords(value: unknown): IntakeRecord[] | undefined {
   const v = typeof value === 'string' ? safeParse(value) : value;
   if (v === null || typeof v !== 'object') return undefined;
-  const r = v as Partial<IntakeRecord>;
-  return typeof r.deliveryId === 'string' && typeof r.receivedAtUtc === 'string' && r.incident && Array.isArray(r.runs)
-    ? (r as IntakeRecord)
-    : undefined;
+  const list = Array.isArray((v as Partial<LedgerBatch>).records) ? ((v as LedgerBatch).records as unknown[]) : [v];
+  const records = list.filter(isRecord);
+  return records.length > 0 ? records : undefined;
+}
+
+function isRecord(value: unknown): value is IntakeRecord {
+  if (value === null || typeof value !== 'object') return false;
+  const r = value as Partial<IntakeRecord>;
+  return typeof r.deliveryId === 'string' && typeof r.receivedAtUtc === 'string' && typeof r.incident === 'object' && r.incident !== null && Array.isArray(r.runs);
 }
 
 function safeParse(text: string): unknown {

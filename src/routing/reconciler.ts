@@ -5,12 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { executeAction, type Action } from '../actions/action.js';
-import { listAlerts } from '../actions/sentinel/listAlerts.js';
-import { listEntities } from '../actions/sentinel/listEntities.js';
-import { listIncidents } from '../actions/sentinel/listIncidents.js';
+import type { Action } from '../actions/action.js';
 import type { IncidentSummary } from '../actions/sentinel/incident.js';
-import { IncidentValidationError, normaliseIncident } from '../incident/normalise.js';
+import { durableClient } from './client.js';
+import { loadNormalise, loadSentinelActions } from './lazy.js';
 import { ledgerRecord, recordDelivery } from './ledger.js';
 import { matchPlaybooks } from './match.js';
 import { startRuns, type RunRef } from './runs.js';
@@ -50,7 +48,7 @@ export function registerReconciler(options: { catalogue: readonly PlaybookEntry[
       const now = new Date();
       const result = await reconcile({
         catalogue: options.catalogue,
-        client: df.getClient(context),
+        client: durableClient(context),
         source: sentinelIncidentSource((m) => context.log(m)),
         since: new Date(now.getTime() - lookbackMinutes * 60_000),
         before: new Date(now.getTime() - graceMinutes * 60_000),
@@ -76,6 +74,7 @@ export interface ReconcileOptions {
 
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
   const result: ReconcileResult = { examined: 0, started: [], skipped: [] };
+  const { IncidentValidationError, normaliseIncident } = await loadNormalise();
   for (const body of await options.source(options.since)) {
     let incident;
     try {
@@ -103,6 +102,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
 /** Open incidents from the configured workspace (Sentinel actions), each with its alerts and entities. */
 export function sentinelIncidentSource(log: (message: string) => void): IncidentSource {
   return async (createdAfter) => {
+    const { listAlerts, listEntities, listIncidents } = await loadSentinelActions();
     const { incidents } = await run(listIncidents, { createdAfter: createdAfter.toISOString(), statuses: ['New', 'Active'], top: RECONCILER_DEFAULTS.top }, log);
     const bodies: unknown[] = [];
     for (const summary of incidents) {
@@ -136,6 +136,7 @@ function armIncident(summary: IncidentSummary, alerts: unknown[], entities: unkn
 }
 
 async function run<I, O>(action: Action<I, O>, input: I, log: (message: string) => void): Promise<O> {
+  const { executeAction } = await loadSentinelActions();
   const output = await executeAction(action, { input, instanceId: 'reconciler', stepKey: action.name, dryRun: false }, log);
   return output as O;
 }

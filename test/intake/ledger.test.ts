@@ -79,3 +79,45 @@ test('a bad query is a 400 listing each parameter; no key is a 401', async () =>
   });
   assert.equal((await fetch(`${h.host.url}/api/intake`)).status, 401);
 });
+
+test('concurrent deliveries are each recorded exactly once, each in one ledger instance named after its first record', async () => {
+  const bodies = Array.from({ length: 30 }, (_, i) => {
+    const body = fixture('repo-deleted-azdo');
+    body.object.id = body.object.id.replace('inc-repo-deleted-azdo', `inc-ledger-burst-${i}`);
+    body.object.name = `inc-ledger-burst-${i}`;
+    body.object.properties.incidentNumber = 1000 + i;
+    return body;
+  });
+  const answers = await Promise.all(bodies.map((b) => h.post(b)));
+  assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([202]));
+  const delivered = answers.map((a) => a.json.deliveryId).sort();
+
+  const records = (await h.get('/api/intake?top=1000')).json.records.filter((r) => r.incident.name.startsWith('inc-ledger-burst-'));
+  assert.deepEqual(records.map((r) => r.deliveryId).sort(), delivered);
+  for (const r of records) {
+    assert.deepEqual(r.runs, [{ playbook: 'restore-repository', instanceId: `restore-repository-${r.incident.name}-create`, duplicate: false }]);
+  }
+  // Every record is in exactly one ledger instance, named after the first record it carries.
+  const ledger = (await h.instances()).filter((i) => i.name === 'intakeLedgerRecord');
+  const carried = ledger.flatMap((i) => ((i.input as { records?: { deliveryId: string }[] }).records ?? []).map((r) => [i.instanceId, r.deliveryId]));
+  assert.deepEqual(carried.map(([, id]) => id).filter((id) => delivered.includes(id!)).sort(), delivered);
+  for (const i of ledger) assert.equal(i.instanceId, `intake-${(i.input as { records: { deliveryId: string }[] }).records[0]!.deliveryId}`);
+});
+
+test('ledger instances written before batching (one record as the input) are still listed', async () => {
+  const legacy = {
+    deliveryId: '00000000-0000-4000-8000-00000000beef',
+    receivedAtUtc: '2026-01-02T03:04:05.000Z',
+    source: 'webhook',
+    incident: { id: '/subscriptions/x/incidents/inc-legacy', name: 'inc-legacy', number: 77, eventType: 'Create' },
+    runs: [{ playbook: 'restore-repository', instanceId: 'restore-repository-inc-legacy-create', duplicate: false }],
+    duplicate: false,
+  };
+  const res = await fetch(`${h.host.url}/runtime/webhooks/durabletask/orchestrators/intakeLedgerRecord/intake-${legacy.deliveryId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-functions-key': h.host.functionKey },
+    body: JSON.stringify(legacy),
+  });
+  assert.equal(res.status, 202);
+  assert.deepEqual((await h.get('/api/intake?incident=inc-legacy')).json.records, [legacy]);
+});
