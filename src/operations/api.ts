@@ -3,7 +3,6 @@
 // endpoints over a test catalogue. Registering loads no handler: handlers.ts (zod, the request schemas) and
 // the options load on the first request.
 import { createRequire } from 'node:module';
-import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { OperationsHandlers } from './handlers.js';
 import type { InstanceJson } from './durableApi.js';
@@ -12,6 +11,8 @@ import type { IncidentRef } from './runs.js';
 import type { TitleLookup } from './timeline.js';
 
 const require = createRequire(import.meta.url);
+// Required, not imported: see catalogueApi.ts (an ESM import scans the whole CommonJS bundle at start-up).
+const { app } = require('@azure/functions') as typeof import('@azure/functions');
 
 /** What the operations endpoints need from the rest of the app. */
 export interface OperationsOptions<I> {

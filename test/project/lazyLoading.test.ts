@@ -4,6 +4,7 @@
 // imports no playbook or action itself (only the incident model, to build a run input).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { normaliseIncident } from '../../src/incident/normalise.js';
@@ -41,6 +42,12 @@ test('loading the entries registers their functions and imports no playbook, act
   for (const [pattern, what] of HEAVY) {
     assert.deepEqual(loaded.filter((url) => pattern.test(url)), [], `no ${what} is imported`);
   }
+  // An ESM import of the CommonJS @azure/functions makes Node scan its whole bundle for export names (about
+  // 1 MB of heap, enough to add a full GC to the cold start); the app requires it instead.
+  const importers = loaded
+    .filter((url) => url.includes('/dist/') && !url.includes('/node_modules/'))
+    .filter((url) => /\bfrom\s*['"]@azure\/functions['"]|\bimport\s*['"]@azure\/functions['"]/.test(readFileSync(new URL(url), 'utf8')));
+  assert.deepEqual(importers, [], 'no module of the app imports @azure/functions as ESM');
 });
 
 let h: PlaybookHarness;
