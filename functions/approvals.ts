@@ -1,11 +1,14 @@
 // Approval links: GET /api/approvals/{token} (confirmation page) and POST (records the decision). Anonymous:
-// the signed, expiring token in the link is the credential.
+// the signed, expiring token in the link is the credential. The handler loads on the first request.
+import { createRequire } from 'node:module';
 import * as df from 'durable-functions';
-import { handleApprovalLink } from '../src/sdk/approvalsHttp.js';
+
+const require = createRequire(import.meta.url);
 
 df.app.client.http('approvalLink', {
   route: 'approvals/{token}',
   methods: ['GET', 'POST'],
   authLevel: 'anonymous',
-  handler: (request, client, context) => handleApprovalLink(request, client, context),
+  handler: (request, client, context) =>
+    (require('../src/sdk/approvalsHttp.js') as typeof import('../src/sdk/approvalsHttp.js')).handleApprovalLink(request, client, context),
 });

@@ -20,9 +20,9 @@ const LAZY_ENTRIES = 'dist/functions/{actions,approvals,orchestrations,playbooks
 const HEAVY: [RegExp, string][] = [
   [/\/node_modules\/zod\//, 'zod'],
   [/\/dist\/playbooks\//, 'a playbook or the catalogue'],
-  [/\/dist\/src\/actions\/(?!names\.js$|register\.js$|html\.js$)/, 'an action or the action contract'],
+  [/\/dist\/src\/actions\/(?!names\.js$|register\.js$)/, 'an action or the action contract'],
   [/\/dist\/src\/incident\//, 'the incident model'],
-  [/\/dist\/src\/sdk\/(?!register\.js$|approvalsHttp\.js$|approvalToken\.js$)/, "the SDK's orchestration code"],
+  [/\/dist\/src\/sdk\/(?!register\.js$)/, "the SDK's orchestration code or the approval links"],
   [/\/dist\/src\/operations\/(?!api\.js$)/, 'the run operations handlers'],
 ];
 
