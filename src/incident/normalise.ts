@@ -282,13 +282,21 @@ function lastSegment(id: string): string {
 // C0/C1 controls (except tab and newlines), bidi embeddings/overrides/isolates, zero-width space and BOM.
 const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
 
+/** Printable ASCII only (space to ~): the common case, which none of the replacements below change. */
+const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Untrusted text made safe to store and display: well-formed, NFC, no control tricks, at most `max` characters. */
 export function clean(s: string, max: number, singleLine: boolean): string {
-  let out = s.replace(LONE_SURROGATE, '\uFFFD').replace(UNSAFE_CHARS, '');
-  if (singleLine) out = out.replace(/[\t\r\n]+/g, ' ').trim();
-  out = out.normalize('NFC');
+  let out: string;
+  if (PRINTABLE_ASCII.test(s)) {
+    out = singleLine ? s.trim() : s; // nothing to replace or fold, and ASCII is already NFC
+  } else {
+    out = s.replace(LONE_SURROGATE, '\uFFFD').replace(UNSAFE_CHARS, '');
+    if (singleLine) out = out.replace(/[\t\r\n]+/g, ' ').trim();
+    out = out.normalize('NFC');
+  }
   if (out.length <= max) return out;
   let cut = max - 1;
   const code = out.charCodeAt(cut - 1);

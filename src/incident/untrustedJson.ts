@@ -41,7 +41,11 @@ export function isForbiddenKey(key: string): boolean {
 export function sanitiseJson(value: unknown): JsonValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (Array.isArray(value)) return value.map(sanitiseJson);
+  if (Array.isArray(value)) {
+    const out: JsonValue[] = new Array<JsonValue>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = sanitiseJson(value[i]);
+    return out;
+  }
   if (typeof value === 'object') {
     const out: JsonObject = Object.create(null) as JsonObject;
     for (const key of Object.keys(value)) {

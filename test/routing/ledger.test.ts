@@ -169,8 +169,12 @@ test('one durable client per client binding: reused across invocations, a new on
   assert.throws(() => durableClient(new InvocationContext({ options: { extraInputs: [] } })), /durable client input binding/);
 
   // The loopback endpoint is called without redirects or proxy; any other endpoint keeps the library's defaults.
-  const transport = (client: DurableClient) => (client as unknown as { axiosInstance: { defaults: { maxRedirects?: number; proxy?: unknown } } }).axiosInstance.defaults;
+  type Defaults = { maxRedirects?: number; proxy?: unknown; transformRequest: ((data: unknown, headers: unknown) => unknown)[] };
+  const transport = (client: DurableClient) => (client as unknown as { axiosInstance: { defaults: Defaults } }).axiosInstance.defaults;
   assert.deepEqual([transport(a).maxRedirects, transport(a).proxy], [0, false], 'durable-functions still keeps its axios instance where the tuning expects it');
+  const body = JSON.stringify({ incident: { title: 'x' } });
+  assert.equal(transport(a).transformRequest.length, 1);
+  assert.equal(transport(a).transformRequest[0]!.call(transport(a), body, undefined), body, 'JSON text is sent as the client made it');
   const remote = durableClient(context(binding('three', 'https://example.azurewebsites.net/durabletask/')));
   assert.equal(tuneLoopbackTransport(remote), false);
   assert.notEqual(transport(remote).maxRedirects, 0);

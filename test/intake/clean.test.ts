@@ -1,0 +1,24 @@
+// clean(): untrusted text made safe. Plain printable ASCII takes a shortcut (trim and cap only); everything
+// else is cleaned in full. Both must give what the full cleaning gives.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { clean } from '../../src/incident/index.js';
+
+test('printable ASCII: trimmed when single-line, kept as is otherwise, capped with an ellipsis', () => {
+  assert.equal(clean('  Repository was destroyed  ', 100, true), 'Repository was destroyed');
+  assert.equal(clean('  keep the blanks  ', 100, false), '  keep the blanks  ');
+  assert.equal(clean('abcdef', 4, true), 'abc…');
+  assert.equal(clean('', 10, true), '');
+  assert.equal(clean(' ~!"#$%&\'()*+,-./09:;<=>?@AZ[\\]^_`az{|}', 100, false), ' ~!"#$%&\'()*+,-./09:;<=>?@AZ[\\]^_`az{|}');
+});
+
+test('anything else is cleaned in full: controls, DEL, bidi, zero-width, lone surrogates, line breaks, NFC', () => {
+  assert.equal(clean('a\tb\r\nc', 100, true), 'a b c');
+  assert.equal(clean('a\tb\r\nc', 100, false), 'a\tb\r\nc');
+  assert.equal(clean('x\u0000y\u007fz~', 100, true), 'xyz~');
+  assert.equal(clean('Repo\u202Eexe.txt\u200B', 100, true), 'Repoexe.txt');
+  assert.equal(clean('e\u0301', 10, true), '\u00e9');
+  assert.equal(clean('ok \ud800 ok', 100, true), 'ok \uFFFD ok');
+  assert.equal(clean('\u00e9'.repeat(10), 4, true), '\u00e9\u00e9\u00e9…');
+  assert.equal(clean('ab\ud83d\ude00cd', 4, true), 'ab…', 'a surrogate pair is not split');
+});
