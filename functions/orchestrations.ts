@@ -9,6 +9,7 @@ const require = createRequire(import.meta.url);
 
 const names = readdirSync(new URL('../playbooks/', import.meta.url))
   .filter((file) => file.endsWith('.js') && file !== 'catalogue.js')
-  .map((file) => file.slice(0, -'.js'.length));
+  .map((file) => file.slice(0, -'.js'.length))
+  .sort();
 
 registerPlaybooks({ names, load: () => (require('../playbooks/catalogue.js') as typeof import('../playbooks/catalogue.js')).catalogue });
