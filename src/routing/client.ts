@@ -20,11 +20,13 @@ export function durableClient(context: InvocationContext): DurableClient {
   const input = context.options.extraInputs.find((i) => i.type === 'durableClient' || i.type === 'orchestrationClient');
   const data: unknown = input ? context.extraInputs.get(input) : undefined;
   if (data === undefined || data === null) return df.getClient(context); // it explains what is missing
-  // getClient rewrites the links when WEBSITE_HOSTNAME is unset, so that is part of the key.
-  const key = `${process.env.WEBSITE_HOSTNAME ?? ''}\n${typeof data === 'string' ? data : JSON.stringify(data)}`;
+  const key = typeof data === 'string' ? data : JSON.stringify(data);
   let client = clients.get(key);
   if (!client) {
     client = df.getClient(context);
+    // Where the platform gives no host name, getClient points the links at localhost:7071 (a copy of the data):
+    // such a client is not kept, so the library decides again on every invocation, as it would without the cache.
+    if ((client as unknown as ClientInternals).clientData !== data) return client;
     tuneLoopbackTransport(client);
     if (clients.size >= MAX_CLIENTS) clients.clear();
     clients.set(key, client);

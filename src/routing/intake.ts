@@ -1,7 +1,8 @@
 // POST /api/incidents (the relay's target) and GET /api/intake (the ledger). Registered through a
 // factory so that the real app and test apps register the same code with their own catalogue.
 import { randomUUID } from 'node:crypto';
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { createRequire } from 'node:module';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { parseUntrustedJson, UntrustedJsonError, type JsonValue } from '../incident/untrustedJson.js';
 import type { Incident } from '../incident/model.js';
@@ -12,6 +13,10 @@ import { ledgerRecord, queryLedger, recordDelivery, registerLedgerOrchestration 
 import { matchPlaybooks } from './match.js';
 import { startRuns, type Delivery } from './runs.js';
 import { validateCatalogue, type PlaybookEntry } from './trigger.js';
+
+// Required, not imported: an ESM import of this CommonJS package makes Node scan its whole bundle for export
+// names on every cold start (as in catalogueApi.ts).
+const { app } = createRequire(import.meta.url)('@azure/functions') as typeof import('@azure/functions');
 
 /** Largest accepted body. Sentinel incidents with 150 alerts and their entities stay well below. */
 export const MAX_BODY_BYTES = 1024 * 1024;

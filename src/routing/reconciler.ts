@@ -2,7 +2,8 @@
 // #9890): on a timer, list recent open incidents and start the Create runs that matching incidents should
 // have had. Instance ids are the intake's, so an incident the relay did deliver starts nothing here.
 import { randomUUID } from 'node:crypto';
-import { app, type InvocationContext } from '@azure/functions';
+import { createRequire } from 'node:module';
+import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import type { Action } from '../actions/action.js';
@@ -13,6 +14,10 @@ import { ledgerRecord, recordDelivery } from './ledger.js';
 import { matchPlaybooks } from './match.js';
 import { startRuns, type RunRef } from './runs.js';
 import type { PlaybookEntry } from './trigger.js';
+
+// Required, not imported: an ESM import of this CommonJS package makes Node scan its whole bundle for export
+// names on every cold start (as in catalogueApi.ts).
+const { app } = createRequire(import.meta.url)('@azure/functions') as typeof import('@azure/functions');
 
 export const RECONCILER_DEFAULTS = {
   schedule: '0 */5 * * * *',

@@ -2,6 +2,7 @@
 // (incident validation, actions): the app's cold start avoids zod, and these load on the first request.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 const url = (file: string): string => new URL(`../../src/routing/${file}`, import.meta.url).href;
@@ -46,4 +47,9 @@ test('registering the intake, the ledger and the reconciler loads no zod-using m
   assert.ok(afterFirstUse.some((u) => u.endsWith('/src/incident/normalise.js')));
   assert.ok(afterFirstUse.some((u) => u.includes('/node_modules/zod/')));
   assert.ok(afterFirstUse.some((u) => u.endsWith('/src/actions/sentinel/listIncidents.js')));
+  // As everywhere in the app: @azure/functions is required, since an ESM import makes Node scan its whole bundle.
+  const importers = atRegistration
+    .filter((u) => u.includes('/src/routing/'))
+    .filter((u) => /\bfrom\s*['"]@azure\/functions['"]/.test(readFileSync(new URL(u), 'utf8')));
+  assert.deepEqual(importers, []);
 });

@@ -146,7 +146,13 @@ test('the query reads batches, single records written before batching, and batch
   assert.deepEqual(ids(await queryLedger(client, { top: 100, since: new Date(Date.UTC(2026, 10, 20, 8, 0, 3)) })), ['d-006', 'd-005', 'd-003']);
 });
 
-test('one durable client per client binding: reused across invocations, a new one for other binding data', () => {
+test('one durable client per client binding: reused across invocations, a new one for other binding data', (t) => {
+  const hostName = process.env.WEBSITE_HOSTNAME;
+  process.env.WEBSITE_HOSTNAME = '127.0.0.1:7071'; // as the platform (and the local host) sets it
+  t.after(() => {
+    if (hostName === undefined) delete process.env.WEBSITE_HOSTNAME;
+    else process.env.WEBSITE_HOSTNAME = hostName;
+  });
   const input = df.input.durableClient();
   const context = (data: unknown): InvocationContext => {
     const ctx = new InvocationContext({ options: { extraInputs: [input] } });
@@ -178,4 +184,11 @@ test('one durable client per client binding: reused across invocations, a new on
   const remote = durableClient(context(binding('three', 'https://example.azurewebsites.net/durabletask/')));
   assert.equal(tuneLoopbackTransport(remote), false);
   assert.notEqual(transport(remote).maxRedirects, 0);
+
+  // Without a host name durable-functions points the links at localhost:7071; that client is not kept.
+  delete process.env.WEBSITE_HOSTNAME;
+  const local = binding('four', 'http://127.0.0.1:9999/durabletask/');
+  const first = durableClient(context(local));
+  assert.match(first.createHttpManagementPayload('x').statusQueryGetUri, /^http:\/\/localhost:7071\//);
+  assert.notEqual(durableClient(context(local)), first);
 });
