@@ -140,6 +140,8 @@ const IMPORTS = [
   /^\s*(?:import|export)\b[^'";]*?\bfrom\s*(['"])([^'"\n]+)\1/gm,
   /^\s*import\s*(['"])([^'"\n]+)\1/gm,
   /\bimport\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g,
+  // Orchestrators load their modules with require(): a generator cannot await import().
+  /\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g,
 ];
 
 /**
