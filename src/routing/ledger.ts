@@ -63,24 +63,25 @@ export function ledgerRecord(incident: Incident, delivery: Delivery, runs: reado
 }
 
 /** The subset of the durable client the ledger writer uses. */
-export type LedgerClient = Pick<DurableClient, 'startNew' | 'taskHubName'>;
+export type LedgerClient = Pick<DurableClient, 'startNew'>;
 
 interface Queued {
-  client: LedgerClient;
   record: IntakeRecord;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
-/** Group commit of ledger records for one task hub; see the file comment. */
+/** Group commit of ledger records through one durable client; see the file comment. */
 export class LedgerWriter {
   #queue: Queued[] = [];
   #draining = false;
 
+  constructor(private readonly client: LedgerClient) {}
+
   /** Resolves once the record is stored; rejects (the delivery answers 503) when its write failed. */
-  write(client: LedgerClient, record: IntakeRecord): Promise<void> {
+  write(record: IntakeRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ client, record, resolve, reject });
+      this.#queue.push({ record, resolve, reject });
       if (!this.#draining) {
         this.#draining = true;
         // Records of deliveries whose runs started in this same turn of the event loop join the first write.
@@ -96,7 +97,7 @@ export class LedgerWriter {
         const records = batch.map((q) => q.record);
         try {
           const input: LedgerBatch = { records };
-          await batch[0]!.client.startNew(LEDGER_ORCHESTRATION, { instanceId: `${LEDGER_PREFIX}${records[0]!.deliveryId}`, input });
+          await this.client.startNew(LEDGER_ORCHESTRATION, { instanceId: `${LEDGER_PREFIX}${records[0]!.deliveryId}`, input });
         } catch (err) {
           for (const q of batch) q.reject(err);
           continue;
@@ -109,16 +110,18 @@ export class LedgerWriter {
   }
 }
 
-const writers = new Map<string, LedgerWriter>();
+// One writer per client: the intake keeps one client per client binding (client.ts), so concurrent deliveries
+// share a writer, and records never cross to another task hub or host.
+const writers = new WeakMap<LedgerClient, LedgerWriter>();
 
-/** Stores the record (batched with concurrent deliveries of the same task hub); resolves once it is stored. */
+/** Stores the record (batched with concurrent deliveries through the same client); resolves once it is stored. */
 export function recordDelivery(client: LedgerClient, record: IntakeRecord): Promise<void> {
-  let writer = writers.get(client.taskHubName);
+  let writer = writers.get(client);
   if (!writer) {
-    writer = new LedgerWriter();
-    writers.set(client.taskHubName, writer);
+    writer = new LedgerWriter(client);
+    writers.set(client, writer);
   }
-  return writer.write(client, record);
+  return writer.write(record);
 }
 
 export interface LedgerQuery {

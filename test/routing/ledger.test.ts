@@ -30,7 +30,6 @@ function record(n: number, extra: Partial<IntakeRecord> = {}): IntakeRecord {
 
 /** A client whose startNew calls stay pending until the test settles them. */
 class HeldClient implements LedgerClient {
-  readonly taskHubName = 'TestHub';
   readonly calls: { name: string; instanceId: string; input: LedgerBatch; settle: (err?: Error) => void }[] = [];
   startNew(name: string, options?: { instanceId?: string; input?: unknown }): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -48,9 +47,9 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 test('records queued while a ledger write is in flight go together in the next write; each delivery waits for its own', async () => {
   const client = new HeldClient();
-  const writer = new LedgerWriter();
+  const writer = new LedgerWriter(client);
   const done: string[] = [];
-  const write = (n: number) => writer.write(client, record(n)).then(() => done.push(record(n).deliveryId));
+  const write = (n: number) => writer.write(record(n)).then(() => done.push(record(n).deliveryId));
 
   const first = write(1);
   await turn();
@@ -79,8 +78,8 @@ test('records queued while a ledger write is in flight go together in the next w
 
 test('deliveries finishing in the same turn share the first write; a write carries at most LEDGER_BATCH_MAX records', async () => {
   const client = new HeldClient();
-  const writer = new LedgerWriter();
-  const all = Array.from({ length: LEDGER_BATCH_MAX + 3 }, (_, i) => writer.write(client, record(i)));
+  const writer = new LedgerWriter(client);
+  const all = Array.from({ length: LEDGER_BATCH_MAX + 3 }, (_, i) => writer.write(record(i)));
   await turn();
   assert.equal(client.calls.length, 1);
   assert.equal(client.calls[0]!.input.records.length, LEDGER_BATCH_MAX);
@@ -95,18 +94,18 @@ test('deliveries finishing in the same turn share the first write; a write carri
 
 test('a failed write fails every delivery it carried (they answer 503 and are retried); later writes go on', async () => {
   const client = new HeldClient();
-  const writer = new LedgerWriter();
-  const first = writer.write(client, record(1));
+  const writer = new LedgerWriter(client);
+  const first = writer.write(record(1));
   await turn();
-  const second = writer.write(client, record(2));
-  const third = writer.write(client, record(3));
+  const second = writer.write(record(2));
+  const third = writer.write(record(3));
   client.calls[0]!.settle();
   await first;
   await turn();
   client.calls[1]!.settle(new Error('The operation failed with an unexpected status code: 500.'));
   await assert.rejects(second, /unexpected status code: 500/);
   await assert.rejects(third, /unexpected status code: 500/);
-  const fourth = writer.write(client, record(4));
+  const fourth = writer.write(record(4));
   await turn();
   assert.deepEqual(client.calls[2]!.input.records.map((r) => r.deliveryId), ['d-004']);
   client.calls[2]!.settle();
