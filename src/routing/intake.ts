@@ -12,7 +12,7 @@ import { loadNormalise } from './lazy.js';
 import { ledgerRecord, queryLedger, recordDelivery, registerLedgerOrchestration } from './ledger.js';
 import { matchPlaybooks } from './match.js';
 import { startRuns, type Delivery } from './runs.js';
-import { validateCatalogue, type PlaybookEntry } from './trigger.js';
+import { checkedCatalogue, type CatalogueSource, type PlaybookEntry } from './trigger.js';
 
 // Required, not imported: an ESM import of this CommonJS package makes Node scan its whole bundle for export
 // names on every cold start (as in catalogueApi.ts).
@@ -24,7 +24,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface IntakeOptions {
-  catalogue: readonly PlaybookEntry[];
+  catalogue: CatalogueSource;
 }
 
 export interface ErrorBody {
@@ -32,17 +32,14 @@ export interface ErrorBody {
 }
 
 export function registerIntake(options: IntakeOptions): void {
-  const problems = validateCatalogue(options.catalogue);
-  if (problems.length > 0) {
-    throw new Error(`The playbook catalogue is invalid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
-  }
+  const catalogue = checkedCatalogue(options.catalogue);
   registerLedgerOrchestration();
   app.http('incidentWebhook', {
     route: 'incidents',
     methods: ['POST'],
     authLevel: 'function',
     extraInputs: [df.input.durableClient()],
-    handler: (request, context) => receiveIncident(request, context, options.catalogue),
+    handler: (request, context) => receiveIncident(request, context, catalogue()),
   });
   app.http('intakeLedger', {
     route: 'intake',

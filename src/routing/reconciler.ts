@@ -13,7 +13,7 @@ import { loadNormalise, loadSentinelActions } from './lazy.js';
 import { ledgerRecord, recordDelivery } from './ledger.js';
 import { matchPlaybooks } from './match.js';
 import { startRuns, type RunRef } from './runs.js';
-import type { PlaybookEntry } from './trigger.js';
+import { checkedCatalogue, type CatalogueSource, type PlaybookEntry } from './trigger.js';
 
 // Required, not imported: an ESM import of this CommonJS package makes Node scan its whole bundle for export
 // names on every cold start (as in catalogueApi.ts).
@@ -42,8 +42,9 @@ export interface ReconcileResult {
  * Registers the timer only when RECONCILER_ENABLED=true; schedule (NCRONTAB, six fields) from
  * RECONCILER_SCHEDULE, window from RECONCILER_LOOKBACK_MINUTES and RECONCILER_GRACE_MINUTES.
  */
-export function registerReconciler(options: { catalogue: readonly PlaybookEntry[] }): void {
+export function registerReconciler(options: { catalogue: CatalogueSource }): void {
   if (process.env.RECONCILER_ENABLED !== 'true') return;
+  const catalogue = checkedCatalogue(options.catalogue);
   const lookbackMinutes = minutesSetting('RECONCILER_LOOKBACK_MINUTES', RECONCILER_DEFAULTS.lookbackMinutes);
   const graceMinutes = minutesSetting('RECONCILER_GRACE_MINUTES', RECONCILER_DEFAULTS.graceMinutes);
   app.timer('incidentReconciler', {
@@ -52,7 +53,7 @@ export function registerReconciler(options: { catalogue: readonly PlaybookEntry[
     handler: async (_timer, context: InvocationContext) => {
       const now = new Date();
       const result = await reconcile({
-        catalogue: options.catalogue,
+        catalogue: catalogue(),
         client: durableClient(context),
         source: sentinelIncidentSource((m) => context.log(m)),
         since: new Date(now.getTime() - lookbackMinutes * 60_000),

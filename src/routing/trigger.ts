@@ -183,3 +183,25 @@ function checkAllowed(problems: TriggerProblem[], path: string, list: readonly s
     if (typeof v === 'string' && !allowed.includes(v)) problems.push({ path, message: `"${v}" is not one of ${allowed.join(', ')}` });
   }
 }
+
+/** The entries, or a function that loads them (the app's catalogue, loaded on first use). */
+export type CatalogueSource = readonly PlaybookEntry[] | (() => readonly PlaybookEntry[]);
+
+/**
+ * The catalogue, checked once: a list is checked at once (so a test app with a bad catalogue fails when it
+ * registers), a loader on its first call. An invalid catalogue throws, naming each problem.
+ */
+export function checkedCatalogue(source: CatalogueSource): () => readonly PlaybookEntry[] {
+  let checked: readonly PlaybookEntry[] | undefined;
+  const get = (): readonly PlaybookEntry[] => {
+    if (checked) return checked;
+    const entries = typeof source === 'function' ? source() : source;
+    const problems = validateCatalogue(entries);
+    if (problems.length > 0) {
+      throw new Error(`The playbook catalogue is invalid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    }
+    return (checked = entries);
+  };
+  if (typeof source !== 'function') get();
+  return get;
+}
