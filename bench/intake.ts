@@ -73,20 +73,25 @@ export async function benchIntake(options: BenchIntakeOptions = {}): Promise<Ben
     // Warm both paths (module loading, JIT, SQLite pages, the load generator's connections) before measuring.
     await measure(host, loader, phase('/api/bench/ping', 'inc-warm-', 300, 202));
     await measure(host, loader, phase('/api/incidents', 'inc-warm-', 300, 202));
+    await measure(host, loader, phase('/api/bench/schedule', 'inc-warm-', 300, 202));
     const baselines: Measurement[] = [];
+    const floors: Measurement[] = [];
     const intakes: Measurement[] = [];
     let profile: CpuProfile | undefined;
     for (let round = 0; round < rounds; round++) {
       baselines.push(await measure(host, loader, phase('/api/bench/ping', `inc-bench-${round}-`, deliveries, 202)));
+      floors.push(await measure(host, loader, phase('/api/bench/schedule', `inc-bench-${round}-`, deliveries, 202)));
       const profiled = profilePath !== undefined && round === rounds - 1;
       intakes.push(await measure(host, loader, phase('/api/incidents', `inc-bench-${round}-`, deliveries, 202), profiled));
       profile = intakes.at(-1)!.profile ?? profile;
     }
     const rows: BenchRow[] = [];
     intakes.forEach((m, i) => rows.push(row(`POST /api/incidents${rounds > 1 ? ` #${i + 1}` : ''}`, m)));
+    floors.forEach((m, i) => rows.push(row(`floor: status check + start only${rounds > 1 ? ` #${i + 1}` : ''}`, m)));
     baselines.forEach((m, i) => rows.push(row(`baseline: trivial HTTP function${rounds > 1 ? ` #${i + 1}` : ''}`, m)));
     const result = best(intakes);
     const baseline = best(baselines);
+    const floor = best(floors);
     const notes = [
       `Goal: >= 1,000 accepted/s and p99 <= 50 ms on 2 cores; measured ${result.perSecond}/s, p99 ${round(result.p99Ms)} ms ` +
         `(baseline ${baseline.perSecond}/s, p99 ${round(baseline.p99Ms)} ms). With ${concurrency} in flight the mean latency is ` +
@@ -95,6 +100,10 @@ export async function benchIntake(options: BenchIntakeOptions = {}): Promise<Ben
         `(${perRequest(result.hostCpuMs, result)} ms while answering); baseline ${perRequest(baseline.hostCpuMs, baseline)} ms. ` +
         `The host's event loop was busy ${round(result.eventLoopUtilization * 100)}% of the intake phase: its one JavaScript ` +
         'thread is what limits the rate, and the second core mostly idles.',
+      `Floor: an HTTP function that only checks for the instance and starts it through durable-functions' client (the ` +
+        `two calls durable scheduling of a delivery needs, with no validation, routing or ledger) reaches ` +
+        `${floor.perSecond}/s, p99 ${round(floor.p99Ms)} ms, ${perRequest(floor.hostCpuToIdleMs, floor)} ms host CPU per ` +
+        'delivery: what intake could reach if everything else were free.',
       `Durable instances started per delivery: ${round(result.instancesStarted / result.requests, 2)} (one run, and the ledger's ` +
         'group-committed instances).',
       `Distinct incidents of ${result.bodyBytes} bytes; each delivery: validate + normalise, route, instance lookup, startNew, ` +
