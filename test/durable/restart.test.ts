@@ -27,11 +27,18 @@ function runtimeOn(storePath: string, clock: VirtualClock, registrations = app.r
   });
 }
 
-test('timers and queued events survive a restart', async () => {
+/** Runs `body` with a fresh store file and a virtual clock, then removes the file. */
+async function onStore(body: (store: string, clock: VirtualClock) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'durable-restart-'));
   try {
-    const store = path.join(dir, 'hub.sqlite');
-    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    await body(path.join(dir, 'hub.sqlite'), new VirtualClock(Date.UTC(2026, 0, 1)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('timers and queued events survive a restart', () =>
+  onStore(async (store, clock) => {
     const first = runtimeOn(store, clock);
     await first.start();
     const timer = await first.startNew('timer', { input: 5 });
@@ -48,16 +55,10 @@ test('timers and queued events survive a restart', async () => {
     assert.equal((await second.getStatus(timer))?.runtimeStatus, 'Completed');
     assert.deepEqual((await second.getStatus(waiting))?.output, ['one', 'two']);
     await second.stop();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a store written with the earlier history table resumes its instances', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'durable-restart-'));
-  try {
-    const store = path.join(dir, 'hub.sqlite');
-    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+test('a store written with the earlier history table resumes its instances', () =>
+  onStore(async (store, clock) => {
     const first = runtimeOn(store, clock);
     await first.start();
     const waiting = await first.startNew('waitForEvent');
@@ -82,16 +83,10 @@ test('a store written with the earlier history table resumes its instances', asy
     assert.equal((await second.getStatus(waiting))?.runtimeStatus, 'Completed');
     assert.deepEqual((await second.getStatus(waiting))?.output, ['one', 'two']);
     await second.stop();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('an instance whose orchestrator is no longer registered fails with a clear message', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'durable-restart-'));
-  try {
-    const store = path.join(dir, 'hub.sqlite');
-    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+test('an instance whose orchestrator is no longer registered fails with a clear message', () =>
+  onStore(async (store, clock) => {
     const first = runtimeOn(store, clock);
     await first.start();
     const id = await first.startNew('waitForEvent');
@@ -107,16 +102,10 @@ test('an instance whose orchestrator is no longer registered fails with a clear 
     assert.equal(status?.runtimeStatus, 'Failed');
     assert.equal(status?.output, "The function 'waitForEvent' doesn't exist, is disabled, or is not an orchestrator function.");
     await second.stop();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('results of activities that finish while the runtime stops are stored, so they do not run again', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'durable-restart-'));
-  try {
-    const store = path.join(dir, 'hub.sqlite');
-    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+test('results of activities that finish while the runtime stops are stored, so they do not run again', () =>
+  onStore(async (store, clock) => {
     const first = runtimeOn(store, clock);
     await first.start();
     const id = await first.startNew('slowFanOut', { input: 10 });
@@ -144,7 +133,4 @@ test('results of activities that finish while the runtime stops are stored, so t
     assert.equal(status?.runtimeStatus, 'Completed');
     assert.equal(status?.output, 10);
     await second.stop();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
