@@ -2,17 +2,9 @@
 // memory store, beside the same orchestration on @microsoft/durabletask-js's in-memory test backend; and one
 // orchestration of 200 sequential activities (replay cost grows with history). Each run is a fresh process.
 import { round, runBenchChild } from './processes.js';
+import type { RunResult } from './child/throughput.js';
 import type { Benchmark, BenchRow } from './types.js';
 
-interface RunResult {
-  instances: number;
-  steps: number;
-  totalMs: number;
-  cpuMs: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-}
 
 const variants = [
   { engine: 'host', store: 'file', label: 'local host, SQLite file' },

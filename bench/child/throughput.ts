@@ -25,7 +25,7 @@ const instances = Number(instancesArg);
 const steps = Number(stepsArg);
 const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-interface RunResult {
+export interface RunResult {
   instances: number;
   steps: number;
   totalMs: number;
