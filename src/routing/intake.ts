@@ -65,7 +65,7 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
   } catch {
     return error(400, 'invalid_json', 'Body is not valid UTF-8.');
   }
-  const { clean, normaliseIncident, IncidentValidationError } = await loadNormalise(); // zod: loaded on first use
+  const { clean, normaliseIncident, IncidentValidationError } = loadNormalise(); // zod: loaded on first use
   let incident;
   let body: JsonValue;
   try {

@@ -80,7 +80,7 @@ export interface ReconcileOptions {
 
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
   const result: ReconcileResult = { examined: 0, started: [], skipped: [] };
-  const { IncidentValidationError, normaliseIncident } = await loadNormalise();
+  const { IncidentValidationError, normaliseIncident } = loadNormalise();
   for (const body of await options.source(options.since)) {
     let incident;
     try {
@@ -108,7 +108,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
 /** Open incidents from the configured workspace (Sentinel actions), each with its alerts and entities. */
 export function sentinelIncidentSource(log: (message: string) => void): IncidentSource {
   return async (createdAfter) => {
-    const { listAlerts, listEntities, listIncidents } = await loadSentinelActions();
+    const { listAlerts, listEntities, listIncidents } = loadSentinelActions();
     const { incidents } = await run(listIncidents, { createdAfter: createdAfter.toISOString(), statuses: ['New', 'Active'], top: RECONCILER_DEFAULTS.top }, log);
     const bodies: unknown[] = [];
     for (const summary of incidents) {
@@ -142,7 +142,7 @@ function armIncident(summary: IncidentSummary, alerts: unknown[], entities: unkn
 }
 
 async function run<I, O>(action: Action<I, O>, input: I, log: (message: string) => void): Promise<O> {
-  const { executeAction } = await loadSentinelActions();
+  const { executeAction } = loadSentinelActions();
   const output = await executeAction(action, { input, instanceId: 'reconciler', stepKey: action.name, dryRun: false }, log);
   return output as O;
 }
