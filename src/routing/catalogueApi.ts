@@ -1,6 +1,6 @@
 // GET /api/playbooks: the catalogue as operators and `soar` see it, with each trigger's effective defaults.
 import { createRequire } from 'node:module';
-import type { PlaybookEntry, PlaybookTrigger } from './trigger.js';
+import type { CatalogueSource, PlaybookEntry, PlaybookTrigger } from './trigger.js';
 
 // Required, not imported: an ESM import of this CommonJS package makes Node scan its 190 KB bundle for export
 // names, about 1 MB and tens of milliseconds of every cold start (durable-functions has required it already).
@@ -18,7 +18,7 @@ export interface PlaybookDescription {
 }
 
 /** `catalogue`: the entries, or a function that loads them (the app's, on the first request). */
-export function registerPlaybookList(options: { catalogue: readonly PlaybookEntry[] | (() => readonly PlaybookEntry[]) }): void {
+export function registerPlaybookList(options: { catalogue: CatalogueSource }): void {
   const { catalogue } = options;
   app.http('playbookList', {
     route: 'playbooks',
