@@ -6,14 +6,30 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import type { AzdoWorldSchema } from '../../src/sandbox/azdo/world.js';
+import type { GitHubWorldSchema } from '../../src/sandbox/github/world.js';
 import type { World } from '../../src/sandbox/index.js';
+import type { sentinelWorldSchema } from '../../src/sandbox/world.js';
+import { readIncidentFixture, type IncidentFixture } from '../fixtures/relayBody.js';
 
-type Json = Record<string, any>;
 type Incident = World['sentinel']['incidents'][number];
 type Mail = World['email']['outbox'][number];
 
+/** The world slices as the seed files hold them (the sandbox fills in defaults when it loads them). */
+type SentinelSeed = z.input<typeof sentinelWorldSchema>;
+type GitHubSeed = z.input<typeof GitHubWorldSchema>;
+type AzdoSeed = z.input<typeof AzdoWorldSchema>;
+type SentinelSeedIncident = SentinelSeed['incidents'][number];
+
+/** The seed world of a chaos run: the default slices plus the cases' incidents, repositories and policies. */
+export interface ChaosWorld {
+  sentinel: SentinelSeed;
+  github: GitHubSeed;
+  azdo: AzdoSeed;
+}
+
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const fixtureDir = path.join(repoRoot, 'test/fixtures/incidents');
 const defaultWorldDir = path.join(repoRoot, 'src/sandbox/worlds/default');
 
 export const KINDS = [
@@ -34,7 +50,7 @@ export interface ChaosCase {
   name: string;
   number: number;
   /** The relay body to POST to /api/incidents. */
-  body: Json;
+  body: IncidentFixture;
   /** The playbook the delivery must start. */
   playbook: string;
   /** The repository (or repository name) this case owns. */
@@ -84,11 +100,11 @@ function repositoryOf(kind: Kind, name: string): string {
 /** The extension publisher the chaos settings allow (PLAYBOOK_EXTENSION_INSTALLED_ALLOWED_EXTENSIONS). */
 export const ALLOWED_PUBLISHER = 'chaos-publisher';
 
-const fixtures = new Map<string, Json>();
-function fixture(name: string): Json {
+const fixtures = new Map<string, IncidentFixture>();
+function fixture(name: string): IncidentFixture {
   let body = fixtures.get(name);
   if (!body) {
-    body = JSON.parse(readFileSync(path.join(fixtureDir, `${name}.json`), 'utf8')) as Json;
+    body = readIncidentFixture(name);
     fixtures.set(name, body);
   }
   return structuredClone(body);
@@ -110,18 +126,18 @@ export function makeCase(kind: Kind, prefix: string, index: number, number: numb
   const name = `${prefix}-${index}`;
   const repository = options.repository ?? repositoryOf(kind, name);
   const body = fixture(fixtureFor[kind]);
-  const incident = body.object as Json;
+  const incident = body.object;
   incident.id = String(incident.id).replace(/Incidents\/[^/]+$/, `Incidents/${name}`);
   incident.name = name;
   body.eventUniqueId = guid(`event:${name}`);
-  const props = incident.properties as Json;
+  const props = incident.properties;
   props.incidentNumber = number;
   props.providerIncidentId = String(number);
   props.incidentUrl = String(props.incidentUrl).replace(/Incidents\/[^/]+$/, `Incidents/${name}`);
   if (options.title !== undefined) props.title = options.title;
   if (options.description !== undefined) props.description = options.description;
-  const alertData = props.alerts[0].properties.additionalData as Json;
-  const details = JSON.parse(alertData['Custom Details'] as string) as Record<string, string[]>;
+  const alertData = props.alerts[0].properties.additionalData;
+  const details = JSON.parse(alertData['Custom Details']) as Record<string, string[]>;
   if (repository !== '') details.Repository = [repository];
   if (kind === 'repo-deleted-azdo') details.RepositoryId = [guid(`repo:${repository}`)];
   if (kind === 'secret-committed-azdo') delete details.RepositoryId;
@@ -132,7 +148,7 @@ export function makeCase(kind: Kind, prefix: string, index: number, number: numb
   if (options.actorUpn !== undefined) details.ActorUpn = [options.actorUpn];
   alertData['Custom Details'] = JSON.stringify(details);
   if (options.accountName !== undefined) {
-    for (const entity of props.relatedEntities as Json[]) {
+    for (const entity of props.relatedEntities) {
       if (entity.kind === 'Account') Object.assign(entity.properties, { accountName: options.accountName, friendlyName: options.accountName });
     }
   }
@@ -145,10 +161,11 @@ export function mixedCases(prefix: string, count: number, firstNumber: number): 
   return Array.from({ length: count }, (_, i) => makeCase(KINDS[i % KINDS.length]!, prefix, i, firstNumber + i));
 }
 
-function sentinelIncident(c: ChaosCase): Json {
-  const incident = c.body.object as Json;
-  const p = incident.properties as Json;
-  const properties: Json = {};
+/** The case's incident as the sandbox holds it: the relay body's fields the sandbox keeps. */
+function sentinelIncident(c: ChaosCase): SentinelSeedIncident {
+  const incident = c.body.object;
+  const p: Record<string, unknown> = incident.properties;
+  const properties: Record<string, unknown> = {};
   for (const key of [
     'title', 'description', 'severity', 'status', 'owner', 'labels', 'incidentNumber', 'createdTimeUtc', 'lastModifiedTimeUtc',
     'firstActivityTimeUtc', 'lastActivityTimeUtc', 'providerName', 'providerIncidentId', 'relatedAnalyticRuleIds', 'additionalData',
@@ -158,26 +175,28 @@ function sentinelIncident(c: ChaosCase): Json {
   return {
     name: c.name,
     etag: incident.etag,
-    properties,
-    entities: (p.relatedEntities as Json[]).map((e) => ({ name: e.name, kind: e.kind, properties: e.properties })),
-    alerts: (p.alerts as Json[]).map((a) => ({ name: a.name, properties: a.properties })),
+    // Copied field by field from the relay body (whose fields may be null where the sandbox's are optional):
+    // JSON the sandbox validates when it loads the world.
+    properties: properties as SentinelSeedIncident['properties'],
+    entities: incident.properties.relatedEntities.map((e) => ({ name: e.name, kind: e.kind, properties: e.properties })),
+    alerts: incident.properties.alerts.map((a) => ({ name: a.name, properties: a.properties })),
   };
 }
 
-function readDefault(slice: string): Json {
-  return JSON.parse(readFileSync(path.join(defaultWorldDir, `${slice}.json`), 'utf8')) as Json;
+function readDefault<K extends keyof ChaosWorld>(slice: K): ChaosWorld[K] {
+  return JSON.parse(readFileSync(path.join(defaultWorldDir, `${slice}.json`), 'utf8')) as ChaosWorld[K];
 }
 
 /** The default world plus every incident, repository and recycle-bin entry the cases need. */
-export function chaosWorld(cases: readonly ChaosCase[]): Json {
+export function chaosWorld(cases: readonly ChaosCase[]): ChaosWorld {
   const sentinel = readDefault('sentinel');
   const github = readDefault('github');
   const azdo = readDefault('azdo');
-  const org = azdo.organizations[0] as Json;
-  const paymentsApi = (github.repos as Json[]).find((r) => r.name === 'payments-api')!;
-  const legacyBilling = (org.recycleBin as Json[])[0]!;
+  const org = azdo.organizations[0]!;
+  const paymentsApi = github.repos.find((r) => r.name === 'payments-api')!;
+  const legacyBilling = org.recycleBin[0]!;
   for (const [i, c] of cases.entries()) {
-    (sentinel.incidents as Json[]).push(sentinelIncident(c));
+    sentinel.incidents.push(sentinelIncident(c));
     if (c.kind === 'secret-committed-github' || c.kind === 'branch-protection-removed-github') {
       const repo = structuredClone(paymentsApi);
       repo.id = 9_000_000 + i;
@@ -186,18 +205,18 @@ export function chaosWorld(cases: readonly ChaosCase[]): Json {
       repo.secretScanningAlerts[0].secret = leakedToken(c.name);
       // What the audit event says happened.
       if (c.kind === 'branch-protection-removed-github') repo.branches[0].protection = null;
-      (github.repos as Json[]).push(repo);
+      github.repos.push(repo);
     }
     if (c.kind === 'branch-policy-disabled-azdo') {
-      const policy = structuredClone((org.policyConfigurations as Json[]).find((p) => p.id === 12)!);
+      const policy = structuredClone(org.policyConfigurations.find((p) => p.id === 12)!);
       policy.id = c.number;
-      (org.policyConfigurations as Json[]).push(policy);
+      org.policyConfigurations.push(policy);
     }
     if (c.kind === 'repo-deleted-azdo') {
       const repo = structuredClone(legacyBilling);
       repo.id = guid(`repo:${c.repository}`);
       repo.name = c.repository;
-      (org.recycleBin as Json[]).push(repo);
+      org.recycleBin.push(repo);
     }
   }
   return { sentinel, github, azdo };

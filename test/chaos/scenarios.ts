@@ -193,7 +193,7 @@ function rejections(valid: ChaosCase): Rejection[] {
   const text = JSON.stringify(valid.body);
   const huge = structuredClone(valid.body);
   huge.object.properties.description = 'x'.repeat(1024 * 1024);
-  const noSeverity = structuredClone(valid.body);
+  const noSeverity: { object: { properties: Record<string, unknown> } } = structuredClone(valid.body);
   delete noSeverity.object.properties.severity;
   const protoSeverity = JSON.stringify(noSeverity).replace('"properties":{', '"properties":{"__proto__":{"severity":"High"},');
   return [

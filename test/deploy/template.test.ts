@@ -6,25 +6,64 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { allActions } from '../../src/actions/index.js';
 import { readSample, repoRoot, settingsReadByApp, settingsReadByHostJson } from '../project/appSettings.js';
+import { readArmTemplate, type ArmResource, type ArmTemplate, type RelayResources } from './armTemplate.js';
 
-type Json = Record<string, any>;
-const load = (rel: string): Json => JSON.parse(readFileSync(path.join(repoRoot, rel), 'utf8')) as Json;
+/** The solution's variables: `roles` maps a short name to a built-in role definition id expression. */
+interface SolutionVariables {
+  [name: string]: unknown;
+  roles: Record<string, string>;
+}
+
+interface FunctionApp
+  extends ArmResource<{
+    serverFarmId: string;
+    httpsOnly: boolean;
+    keyVaultReferenceIdentity: string;
+    siteConfig: { appSettings: { name: string; value: string }[] };
+    functionAppConfig: {
+      runtime: { name: string; version: string };
+      scaleAndConcurrency: { maximumInstanceCount: number; instanceMemoryMB: number };
+      deployment: { storage: { type: string; authentication: { type: string; userAssignedIdentityResourceId: string } } };
+    };
+  }> {
+  kind: string;
+  identity: { type: string; userAssignedIdentities: Record<string, object> };
+  dependsOn: string[];
+}
+
+interface RoleAssignment extends ArmResource<{ roleDefinitionId: string; principalId: string; principalType: string; description: string }> {
+  scope: string;
+}
+
+/** The solution's resources by type, as far as the tests read them; any other type is a plain ArmResource. */
+interface SolutionResources extends RelayResources {
+  'Microsoft.Web/sites': FunctionApp;
+  'Microsoft.Web/serverfarms': ArmResource<{ reserved: boolean }> & { sku: { name: string; tier: string } };
+  'Microsoft.KeyVault/vaults': ArmResource<{ enableRbacAuthorization: boolean }>;
+  'Microsoft.KeyVault/vaults/secrets': ArmResource<{ value: string }>;
+  'Microsoft.Storage/storageAccounts': ArmResource<{ allowSharedKeyAccess: boolean }>;
+  'Microsoft.Insights/components': ArmResource<{ DisableLocalAuth: boolean }>;
+  'Microsoft.Authorization/roleAssignments': RoleAssignment;
+  'Microsoft.Communication/emailServices/domains': ArmResource<{ domainManagement: string }>;
+  'Microsoft.Communication/communicationServices': ArmResource<{ linkedDomains: string[] }>;
+}
+type ResourceOf<T extends string> = T extends keyof SolutionResources ? SolutionResources[T] : ArmResource;
 
 /** The whole solution; deploy/relay/azuredeploy.json is the relay alone (for an app deployed some other way). */
 const TEMPLATE_PATH = 'deploy/azuredeploy.json';
-const template = load(TEMPLATE_PATH);
-const relayTemplate = load('deploy/relay/azuredeploy.json');
+const template = readArmTemplate<SolutionVariables>(TEMPLATE_PATH);
+const relayTemplate = readArmTemplate('deploy/relay/azuredeploy.json');
 const deployReadme = readFileSync(path.join(repoRoot, 'deploy/README.md'), 'utf8');
 
-const resources = template.resources as Json[];
-const ofType = (type: string): Json[] => resources.filter((r) => r.type === type);
-const one = (type: string): Json => {
+const resources = template.resources;
+const ofType = <T extends string>(type: T): ResourceOf<T>[] => resources.filter((r): r is ResourceOf<T> => r.type === type);
+const one = <T extends string>(type: T): ResourceOf<T> => {
   const found = ofType(type);
   assert.equal(found.length, 1, `one ${type}`);
   return found[0]!;
 };
 const site = one('Microsoft.Web/sites');
-const appSettings = new Map<string, string>((site.properties.siteConfig.appSettings as { name: string; value: string }[]).map((s) => [s.name, s.value]));
+const appSettings = new Map<string, string>(site.properties.siteConfig.appSettings.map((s) => [s.name, s.value]));
 
 /** Built-in role definition ids (the same in every tenant). */
 const ROLE_IDS: Record<string, string> = {
@@ -81,7 +120,7 @@ test('the template is an ARM template whose every parameter and variable is decl
   assert.deepEqual([...armReferences([rest, variables], 'variables')].sort(), Object.keys(variables).sort());
   const usedRoles = new Set(strings(template).flatMap((s) => [...s.matchAll(/variables\('roles'\)\.(\w+)/g)].map((m) => m[1]!)));
   assert.deepEqual([...usedRoles].sort(), Object.keys(variables.roles).sort());
-  for (const p of Object.values(parameters) as Json[]) assert.ok(p.metadata?.description, 'every parameter is described');
+  for (const p of Object.values(parameters)) assert.ok(p.metadata?.description, 'every parameter is described');
 });
 
 test('a Flex Consumption Function App on Node 22 with a user-assigned managed identity', () => {
@@ -100,7 +139,8 @@ test('a Flex Consumption Function App on Node 22 with a user-assigned managed id
   assert.equal(site.properties.httpsOnly, true);
   for (const name of FLEX_REJECTED) assert.ok(!appSettings.has(name), `${name} is not set on Flex Consumption`);
   // The project itself targets the same runtime.
-  assert.equal(load('package.json').engines.node, '>=22');
+  const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } };
+  assert.equal(packageJson.engines.node, '>=22');
 });
 
 test('app settings match local.settings.sample.json one for one', () => {
@@ -117,7 +157,7 @@ test('every setting the app and host.json read is set, or given by the platform'
 });
 
 test('no secret is a plain parameter, a plain app setting or an output', () => {
-  const parameters = template.parameters as Record<string, Json>;
+  const parameters = template.parameters;
   const secure = Object.entries(parameters).filter(([, p]) => p.type === 'securestring' || p.type === 'secureObject').map(([name]) => name);
   for (const [name, p] of Object.entries(parameters)) {
     if (/key|secret|token|password|connection/i.test(name) && !/Id$/.test(name)) assert.equal(p.type, 'securestring', `${name} is a securestring`);
@@ -160,7 +200,7 @@ test('no secret is a plain parameter, a plain app setting or an output', () => {
 });
 
 const roleAssignments = ofType('Microsoft.Authorization/roleAssignments');
-const roleNameOf = (assignment: Json): string => {
+const roleNameOf = (assignment: RoleAssignment): string => {
   const key = /^\[variables\('roles'\)\.(\w+)\]$/.exec(assignment.properties.roleDefinitionId)![1]!;
   const guid = /'([0-9a-f-]{36})'\)\]$/.exec(template.variables.roles[key])![1]!;
   const name = Object.keys(ROLE_IDS).find((n) => ROLE_IDS[n] === guid);
@@ -208,7 +248,8 @@ test('every permission an action declares is granted by a role assignment or doc
 });
 
 test('the relay is the relay template, wired to this Function App with its own key', () => {
-  const relayOf = (t: Json, type: string): Json => (t.resources as Json[]).find((r) => r.type === type)!;
+  const relayOf = <T extends keyof RelayResources>(t: ArmTemplate<unknown>, type: T): RelayResources[T] =>
+    t.resources.find((r): r is RelayResources[T] => r.type === type)!;
   const workflow = relayOf(template, 'Microsoft.Logic/workflows');
   const relayWorkflow = relayOf(relayTemplate, 'Microsoft.Logic/workflows');
   assert.deepEqual(workflow.properties.definition, relayWorkflow.properties.definition);

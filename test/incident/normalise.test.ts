@@ -11,10 +11,9 @@ import {
   TITLE_MAX,
   type IncidentData,
 } from '../../src/incident/index.js';
+import { readIncidentFixture as fixture, readIncidentFixtureText as fixtureText, type FixtureEntity } from '../fixtures/relayBody.js';
 
 const fixtureDir = new URL('../../../test/fixtures/incidents/', import.meta.url);
-const fixtureText = (name: string) => readFileSync(new URL(`${name}.json`, fixtureDir), 'utf8');
-const fixture = (name: string) => JSON.parse(fixtureText(name)) as Record<string, any>;
 
 const WS = '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/soc-rg/providers/Microsoft.OperationalInsights/workspaces/soc-workspace';
 
@@ -80,7 +79,7 @@ test('Host, File and FileHash entities from the public relatedEntities sample', 
   const body = fixture('repo-deleted-github');
   body.object.properties.relatedEntities = JSON.parse(
     readFileSync(new URL('../sentinel/relatedEntities_Host_File_FileHash.json', fixtureDir), 'utf8'),
-  );
+  ) as FixtureEntity[];
   const incident = normaliseIncident(parseUntrustedJson(JSON.stringify(body)));
   assert.deepEqual(incident.hosts().map((h) => [h.hostName, h.osVersion]), [['vmlinuxcustomlog', '7.9']]);
   assert.deepEqual(incident.files().map((f) => [f.fileName, f.directory]), [['eicar.com', '/home/azureuser']]);
@@ -101,7 +100,9 @@ test('bare ARM incident: Create event, rule ids from relatedAnalyticRuleIds, own
 });
 
 test('the official REST example (GET incident) normalises', () => {
-  const example = JSON.parse(readFileSync(new URL('../sentinel/GetIncidentById_2025-09-01.json', fixtureDir), 'utf8'));
+  const example = JSON.parse(readFileSync(new URL('../sentinel/GetIncidentById_2025-09-01.json', fixtureDir), 'utf8')) as {
+    responses: Record<string, { body: unknown }>;
+  };
   const incident = normaliseIncident(example.responses['200'].body);
   assert.equal(incident.classification, 'FalsePositive');
   assert.equal(incident.number, 3177);
@@ -131,18 +132,22 @@ test('an Incident serialises to its data and is re-wrapped with accessors', () =
 test('custom details are accepted as a JSON string, an object, and with scalar values', () => {
   const body = fixture('repo-deleted-github');
   const alert = body.object.properties.alerts[0];
-  alert.properties.additionalData['Custom Details'] = { Platform: 'GitHub', AlertNumber: 7, Tags: ['a', 'b', 'a'] };
+  // Custom Details of other shapes than the fixture's JSON string.
+  const additionalData: Record<string, unknown> = alert.properties.additionalData;
+  additionalData['Custom Details'] = { Platform: 'GitHub', AlertNumber: 7, Tags: ['a', 'b', 'a'] };
   const incident = normaliseIncident(parseUntrustedJson(JSON.stringify(body)));
   assert.deepEqual(incident.customDetail('AlertNumber'), ['7']);
   assert.deepEqual(incident.customDetail('Tags'), ['a', 'b']);
-  alert.properties.additionalData['Custom Details'] = '{not json';
+  additionalData['Custom Details'] = '{not json';
   assert.deepEqual(normaliseIncident(parseUntrustedJson(JSON.stringify(body))).customDetail('Platform'), []);
 });
 
 test('schema errors list every invalid path with what was expected and received', () => {
   const body = fixture('repo-deleted-github');
-  body.object.properties.severity = 'Critical';
-  body.object.properties.title = 42;
+  // Values the schema refuses: the properties as a plain JSON object.
+  const properties: Record<string, unknown> = body.object.properties;
+  properties.severity = 'Critical';
+  properties.title = 42;
   body.object.properties.labels = [{ labelName: '' }];
   body.workspaceId = 'nope';
   const err = expectInvalid(parseUntrustedJson(JSON.stringify(body)));
@@ -172,7 +177,8 @@ test('workspaceInfo must agree with the incident id, and the name with its last 
 test('typed entity properties are checked per kind; unknown kinds pass through', () => {
   const body = fixture('repo-deleted-azdo');
   body.object.properties.relatedEntities[1].properties.address = 12;
-  body.object.properties.relatedEntities.push({ kind: 'Mailbox', properties: { mailboxPrimaryAddress: 'x@contoso.com' } });
+  const entities: unknown[] = body.object.properties.relatedEntities; // an entity without a name, as Sentinel may send
+  entities.push({ kind: 'Mailbox', properties: { mailboxPrimaryAddress: 'x@contoso.com' } });
   const err = expectInvalid(parseUntrustedJson(JSON.stringify(body)));
   assert.deepEqual(err.details, [
     { path: 'object.properties.relatedEntities[1].properties.address', expected: 'string', received: 'number 12' },

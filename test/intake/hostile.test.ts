@@ -32,10 +32,17 @@ type Case = {
   paths?: string[];
 };
 
+/** The fixture incident's properties as these cases edit them, with values valid or not. */
+interface EditableProperties {
+  [field: string]: unknown;
+  alerts: { properties: { [field: string]: unknown; additionalData: Record<string, unknown> } }[];
+  relatedEntities: { kind?: unknown; properties?: unknown }[];
+}
+
 const relay = () => fixture('repo-deleted-github');
-const props = (mutate: (p: Record<string, any>) => void) => {
+const props = (mutate: (p: EditableProperties) => void) => {
   const body = relay();
-  mutate(body.object.properties);
+  mutate(body.object.properties as EditableProperties);
   return body;
 };
 

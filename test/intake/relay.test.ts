@@ -1,12 +1,12 @@
 // Static checks of the relay ARM template (deploy/relay/azuredeploy.json): the form Sentinel users deploy.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { readArmTemplate, type ApiConnection, type AutomationRule, type HttpAction, type LogicAppWorkflow } from '../deploy/armTemplate.js';
 
-const template = JSON.parse(readFileSync(new URL('../../../deploy/relay/azuredeploy.json', import.meta.url), 'utf8'));
-const workflow = template.resources.find((r: any) => r.type === 'Microsoft.Logic/workflows');
+const template = readArmTemplate('deploy/relay/azuredeploy.json');
+const workflow = template.resources.find((r): r is LogicAppWorkflow => r.type === 'Microsoft.Logic/workflows')!;
 const definition = workflow.properties.definition;
-const forward = Object.values(definition.actions).find((a: any) => a.type === 'Http') as any;
+const forward = Object.values(definition.actions).find((a): a is HttpAction => a.type === 'Http')!;
 
 /** Every string in a JSON tree. */
 function strings(value: unknown): string[] {
@@ -32,7 +32,7 @@ test('the template is an ARM deployment template', () => {
   assert.equal(template.$schema, 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#');
   assert.equal(template.contentVersion, '1.0.0.0');
   assert.deepEqual(
-    template.resources.map((r: any) => r.type),
+    template.resources.map((r) => r.type),
     ['Microsoft.Web/connections', 'Microsoft.Logic/workflows', 'Microsoft.OperationalInsights/workspaces/providers/automationRules'],
   );
 });
@@ -82,7 +82,7 @@ test('the function key is a secure parameter, sent as x-functions-key, hidden fr
 });
 
 test('the Sentinel connection authenticates with the Logic App managed identity', () => {
-  const connection = template.resources.find((r: any) => r.type === 'Microsoft.Web/connections');
+  const connection = template.resources.find((r): r is ApiConnection => r.type === 'Microsoft.Web/connections')!;
   assert.equal(connection.properties.parameterValueType, 'Alternative');
   assert.equal(workflow.identity.type, 'SystemAssigned');
   const wired = workflow.properties.parameters.$connections.value.azuresentinel;
@@ -92,7 +92,7 @@ test('the Sentinel connection authenticates with the Logic App managed identity'
 });
 
 test('the automation rule runs the relay when an incident is created', () => {
-  const rule = template.resources.find((r: any) => r.type.endsWith('/automationRules'));
+  const rule = template.resources.find((r): r is AutomationRule => r.type.endsWith('/automationRules'))!;
   assert.match(rule.name, /^\[concat\(parameters\('workspaceName'\), '\/Microsoft\.SecurityInsights\/', parameters\('automationRuleId'\)\)\]$/);
   assert.equal(rule.properties.triggeringLogic.triggersOn, 'Incidents');
   assert.equal(rule.properties.triggeringLogic.triggersWhen, 'Created');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { normaliseIncident } from '../../src/incident/normalise.js';
-import { fixture, PlaybookHarness, type Json } from './harness.js';
+import { fixture, PlaybookHarness, type DeliveryReply, type IncidentFixture } from './harness.js';
 
 let h: PlaybookHarness;
 before(async () => {
@@ -21,21 +21,21 @@ afterEach(() => {
 const AZDO = 'inc-branch-policy-disabled-azdo';
 const GITHUB = 'inc-branch-protection-removed-github';
 
-function runOf(json: Json): string {
-  const run = (json.runs as { playbook: string; instanceId: string }[]).find((r) => r.playbook === 'branch-policy-disabled');
+function runOf(json: DeliveryReply): string {
+  const run = json.runs.find((r) => r.playbook === 'branch-policy-disabled');
   assert.ok(run, `intake started no branch-policy-disabled run: ${JSON.stringify(json)}`);
   return run.instanceId;
 }
 
 /** Posts the incident and drives its run to the end. */
-async function handle(body: Json): Promise<{ runtimeStatus: string; output: unknown }> {
+async function handle(body: IncidentFixture): Promise<{ runtimeStatus: string; output: unknown }> {
   const posted = await h.postIncident(body);
   assert.equal(posted.status, 202, JSON.stringify(posted.json));
   return h.settle(runOf(posted.json));
 }
 
 /** The fixture with its alert's custom details changed. */
-function withDetails(name: string, edit: (details: Record<string, string[]>) => void): Json {
+function withDetails(name: string, edit: (details: Record<string, string[]>) => void): IncidentFixture {
   const body = fixture(name);
   const alert = body.object.properties.alerts[0].properties.additionalData;
   const details = JSON.parse(alert['Custom Details']) as Record<string, string[]>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { normaliseIncident } from '../../src/incident/normalise.js';
-import { fixture, PlaybookHarness, type Json } from './harness.js';
+import { fixture, PlaybookHarness, type IncidentFixture } from './harness.js';
 
 let h: PlaybookHarness;
 /** The run the current test started. */
@@ -33,17 +33,17 @@ const INCIDENT = 'inc-extension-installed-azdo';
 const HOUR = 60 * 60 * 1000;
 
 /** Posts the incident and returns its run, left waiting (for an approval) or ended. */
-async function post(body: Json): Promise<string> {
+async function post(body: IncidentFixture): Promise<string> {
   const posted = await h.postIncident(body);
   assert.equal(posted.status, 202, JSON.stringify(posted.json));
-  const run = (posted.json.runs as { playbook: string; instanceId: string }[]).find((r) => r.playbook === 'extension-installed');
+  const run = posted.json.runs.find((r) => r.playbook === 'extension-installed');
   assert.ok(run, `intake started no extension-installed run: ${JSON.stringify(posted.json)}`);
   current = run.instanceId;
   return run.instanceId;
 }
 
 /** The fixture with its alert's custom details changed. */
-function withDetails(edit: (details: Record<string, string[]>) => void): Json {
+function withDetails(edit: (details: Record<string, string[]>) => void): IncidentFixture {
   const body = fixture('extension-installed-azdo');
   const alert = body.object.properties.alerts[0].properties.additionalData;
   const details = JSON.parse(alert['Custom Details']) as Record<string, string[]>;

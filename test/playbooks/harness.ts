@@ -1,7 +1,6 @@
 // End-to-end harness: the REAL app (repo root, dist/functions/*.js) on the local host with a virtual clock,
 // pointed at a fresh sandbox. Incidents are POSTed to /api/incidents like the relay does; runs are driven
 // to the end by advancing the virtual clock (durable retry timers and approval timeouts).
-import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,10 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '../../src/host/clock.js';
 import { startHost, type LocalHost } from '../../src/host/index.js';
 import { HostLogger } from '../../src/host/log.js';
+import type { RunRef } from '../../src/routing/index.js';
+import type { ErrorBody } from '../../src/routing/intake.js';
 import { startSandbox, type Sandbox, type World } from '../../src/sandbox/index.js';
+import { readIncidentFixture, type IncidentFixture } from '../fixtures/relayBody.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const fixtureDir = path.join(repoRoot, 'test/fixtures/incidents');
 
 export const SIGNING_KEY = 'test-approval-signing-key-0123456789abcdef';
 
@@ -26,11 +27,20 @@ const TEST_SETTINGS = {
   PUBLIC_BASE_URL: 'https://soar.contoso.example',
 };
 
-export type Json = Record<string, any>;
+export type { IncidentFixture } from '../fixtures/relayBody.js';
 
-export function fixture(name: string): Json {
-  return JSON.parse(readFileSync(path.join(fixtureDir, `${name}.json`), 'utf8')) as Json;
+/** A relay body of test/fixtures/incidents, to be edited and posted. */
+export function fixture(name: string): IncidentFixture {
+  return readIncidentFixture(name);
 }
+
+/** What POST /api/incidents answers: the delivery and the runs it started (202) or why none (200), or an error. */
+export type DeliveryReply = Partial<ErrorBody> & {
+  deliveryId: string;
+  incident: { id: string; number: number | null };
+  runs: RunRef[];
+  reason?: string;
+};
 
 export interface RunStatus {
   instanceId: string;
@@ -103,13 +113,13 @@ export class PlaybookHarness {
   }
 
   /** POSTs a relay body to /api/incidents and returns the started run ids. */
-  async postIncident(body: Json): Promise<{ status: number; json: Json }> {
+  async postIncident(body: IncidentFixture): Promise<{ status: number; json: DeliveryReply }> {
     const res = await fetch(`${this.host.url}/api/incidents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-functions-key': this.host.functionKey },
       body: JSON.stringify(body),
     });
-    return { status: res.status, json: (await res.json()) as Json };
+    return { status: res.status, json: (await res.json()) as DeliveryReply };
   }
 
   /** Starts one playbook directly (as a manual run would), e.g. for a dry run. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { normaliseIncident } from '../../src/incident/normalise.js';
-import { fixture, PlaybookHarness, type Json } from './harness.js';
+import { fixture, PlaybookHarness, type IncidentFixture } from './harness.js';
 
 let h: PlaybookHarness;
 /** The run the current test started. */
@@ -25,10 +25,10 @@ afterEach(async () => {
 const ALICE = 'a1000000-0000-4000-8000-000000000001';
 const HOUR = 60 * 60 * 1000;
 
-async function post(body: Json): Promise<string> {
+async function post(body: IncidentFixture): Promise<string> {
   const posted = await h.postIncident(body);
   assert.equal(posted.status, 202, JSON.stringify(posted.json));
-  const run = (posted.json.runs as { playbook: string; instanceId: string }[]).find((r) => r.playbook === 'new-country-activity');
+  const run = posted.json.runs.find((r) => r.playbook === 'new-country-activity');
   assert.ok(run, `intake started no new-country-activity run: ${JSON.stringify(posted.json)}`);
   current = run.instanceId;
   return run.instanceId;
@@ -144,7 +144,7 @@ test('Microsoft XDR incident, disable never: contained without disabling; the co
 test('a GitHub account with no Entra id: nothing is revoked, the comment says what could not be done, the SOC is told', async () => {
   const body = fixture('new-country-github');
   const properties = body.object.properties;
-  properties.relatedEntities = properties.relatedEntities.filter((e: Json) => !e.properties.aadUserId);
+  properties.relatedEntities = properties.relatedEntities.filter((e) => !e.properties.aadUserId);
   const alert = properties.alerts[0].properties.additionalData;
   const details = JSON.parse(alert['Custom Details']) as Record<string, string[]>;
   delete details.ActorUpn;
