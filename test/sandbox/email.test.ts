@@ -4,7 +4,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { EmailClient, type EmailMessage } from '@azure/communication-email';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { AUDIENCES, type Sandbox } from '../../src/sandbox/index.js';
-import { call, startTrustedSandbox, useSandboxIdentity } from './helpers.js';
+import { call, startTrustedSandbox, useSandboxIdentity, type AzureErrorReply } from './helpers.js';
 
 let sandbox: Sandbox;
 let client: EmailClient;
@@ -82,7 +82,7 @@ test('email: managed-identity bearer auth works; a token for another audience is
   assert.equal(result.status, 'Succeeded');
   assert.equal(sandbox.world().email.outbox.length, 1);
 
-  const wrongAudience = await call(sandbox, 'POST', '/emails:send?api-version=2025-09-01', { token: sandbox.token(AUDIENCES.graph), body: message() });
+  const wrongAudience = await call<AzureErrorReply>(sandbox, 'POST', '/emails:send?api-version=2025-09-01', { token: sandbox.token(AUDIENCES.graph), body: message() });
   assert.equal(wrongAudience.status, 401);
   assert.equal(wrongAudience.json.error.code, 'Denied');
   assert.equal(sandbox.world().email.outbox.length, 1);
@@ -90,7 +90,7 @@ test('email: managed-identity bearer auth works; a token for another audience is
 
 test('email: invalid messages are 400 naming the field; unknown sender domains are rejected', async () => {
   const token = sandbox.token(AUDIENCES.acs + '/');
-  const send = (body: unknown) => call(sandbox, 'POST', '/emails:send?api-version=2025-09-01', { token, body });
+  const send = (body: unknown) => call<AzureErrorReply>(sandbox, 'POST', '/emails:send?api-version=2025-09-01', { token, body });
   const noSubject = await send({ ...message(), content: { html: '<p>x</p>' } });
   assert.equal(noSubject.status, 400);
   assert.match(noSubject.json.error.message, /content\.subject/);

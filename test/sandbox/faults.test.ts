@@ -2,8 +2,24 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { SecurityInsights } from '@azure/arm-securityinsight';
-import { AUDIENCES, type Sandbox } from '../../src/sandbox/index.js';
-import { call, startTrustedSandbox, SUB, useSandboxIdentity, WORKSPACE_PATH } from './helpers.js';
+import { AUDIENCES, type FaultRule, type Sandbox } from '../../src/sandbox/index.js';
+import { call, startTrustedSandbox, SUB, useSandboxIdentity, WORKSPACE_PATH, type AzureErrorReply } from './helpers.js';
+
+/** POST /_sandbox/faults with invalid rules: the error names each invalid field. */
+interface InvalidFaultRuleReply {
+  error: { code: string; message: string; details: { path: string; message: string }[] };
+}
+
+/** GitHub's error body. */
+interface GitHubErrorReply {
+  message: string;
+  documentation_url: string;
+}
+
+/** Azure DevOps' error body, with the field this file reads. */
+interface AzdoErrorReply {
+  typeKey: string;
+}
 
 const INCIDENT = `/arm${WORKSPACE_PATH}/incidents/inc-repo-deleted-github?api-version=2025-09-01`;
 let sandbox: Sandbox;
@@ -19,7 +35,7 @@ beforeEach(() => {
 });
 after(() => sandbox.close());
 
-const addFaults = (rules: unknown) => call(sandbox, 'POST', '/_sandbox/faults', { body: rules });
+const addFaults = <T = FaultRule[]>(rules: unknown) => call<T>(sandbox, 'POST', '/_sandbox/faults', { body: rules });
 
 test('faults: 429 with Retry-After for a count, in the service error shape; the real SDK waits and succeeds', async () => {
   const added = await addFaults({ service: 'sentinel', method: 'GET', pathPattern: '/incidents/inc-repo-deleted-github$', status: 429, retryAfterSeconds: 1, count: 1 });
@@ -38,7 +54,7 @@ test('faults: 429 with Retry-After for a count, in the service error shape; the 
   assert.deepEqual(calls, [[429, 'status'], [200, undefined]]);
 
   await addFaults({ pathPattern: '^/arm/', status: 503, retryAfterSeconds: 0, count: 2 });
-  const first = await call(sandbox, 'GET', INCIDENT, { token: armToken });
+  const first = await call<AzureErrorReply>(sandbox, 'GET', INCIDENT, { token: armToken });
   assert.equal(first.status, 503);
   assert.equal(first.headers.get('retry-after'), '0');
   assert.equal(first.json.error.code, 'ServiceUnavailable');
@@ -50,7 +66,7 @@ test('faults: a faulted write changes nothing', async () => {
   const before = structuredClone(sandbox.world().sentinel);
   await addFaults({ service: 'sentinel', method: 'PUT', pathPattern: '/incidents/', status: 500 });
   const body = { properties: { title: 'changed', severity: 'Low', status: 'Active' } };
-  const res = await call(sandbox, 'PUT', INCIDENT, { token: armToken, body });
+  const res = await call<AzureErrorReply>(sandbox, 'PUT', INCIDENT, { token: armToken, body });
   assert.equal(res.status, 500);
   assert.equal(res.json.error.code, 'InternalServerError');
   assert.deepEqual(sandbox.world().sentinel, before);
@@ -91,26 +107,26 @@ test('faults: reset destroys the connection; latency delays and then serves', as
 
 test("faults: GitHub secondary-limit faults use GitHub's wording; a plain 403 is a permission error", async () => {
   sandbox.faults.add({ service: 'github', pathPattern: '^/github/repos/', status: 403, secondaryRateLimit: true, retryAfterSeconds: 1, count: 1 });
-  const res = await call(sandbox, 'GET', '/github/repos/contoso/payments-api');
+  const res = await call<GitHubErrorReply>(sandbox, 'GET', '/github/repos/contoso/payments-api');
   assert.equal(res.status, 403);
   assert.equal(res.headers.get('retry-after'), '1');
   assert.match(res.json.message, /^You have exceeded a secondary rate limit/);
   assert.ok(res.json.documentation_url);
   sandbox.faults.add({ service: 'github', pathPattern: '^/github/repos/', status: 429, count: 1 });
-  assert.match((await call(sandbox, 'GET', '/github/repos/contoso/payments-api')).json.message, /secondary rate limit/);
+  assert.match((await call<GitHubErrorReply>(sandbox, 'GET', '/github/repos/contoso/payments-api')).json.message, /secondary rate limit/);
   sandbox.faults.add({ service: 'github', pathPattern: '^/github/repos/', status: 403, count: 1 });
-  const denied = await call(sandbox, 'GET', '/github/repos/contoso/payments-api');
+  const denied = await call<GitHubErrorReply>(sandbox, 'GET', '/github/repos/contoso/payments-api');
   assert.equal(denied.status, 403);
   assert.equal(denied.json.message, 'Resource not accessible by integration');
 });
 
 test('faults: invalid rules are 400 naming each field, nothing is added; DELETE clears', async () => {
-  const bad = await addFaults([{ pathPattern: '(', status: 429 }, { pathPattern: '.', status: 200 }, { pathPattern: '.', rate: 2, status: 503 }, { pathPattern: '.' }]);
+  const bad = await addFaults<InvalidFaultRuleReply>([{ pathPattern: '(', status: 429 }, { pathPattern: '.', status: 200 }, { pathPattern: '.', rate: 2, status: 503 }, { pathPattern: '.' }]);
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.code, 'InvalidFaultRule');
   const paths = bad.json.error.details.map((d: { path: string }) => d.path);
   assert.deepEqual(paths, ['[0].pathPattern', '[1].status', '[2].rate', '[3]']);
-  assert.deepEqual((await call(sandbox, 'GET', '/_sandbox/faults')).json, []);
+  assert.deepEqual((await call<FaultRule[]>(sandbox, 'GET', '/_sandbox/faults')).json, []);
   assert.equal((await addFaults({ pathPattern: '.', status: 503, unknownField: 1 })).status, 400);
   await addFaults({ pathPattern: '^/arm/', status: 503 });
   assert.equal((await call(sandbox, 'GET', INCIDENT, { token: armToken })).status, 503);
@@ -124,10 +140,10 @@ test('faults: a 409 answers Conflict in each service error shape, as the real se
     { service: 'azdo', pathPattern: '^/azdo/dev/', status: 409, count: 1 },
   ]);
   const body = { properties: { title: 'changed', severity: 'Low', status: 'Active' } };
-  const arm = await call(sandbox, 'PUT', INCIDENT, { token: armToken, body });
+  const arm = await call<AzureErrorReply>(sandbox, 'PUT', INCIDENT, { token: armToken, body });
   assert.equal(arm.status, 409);
   assert.equal(arm.json.error.code, 'Conflict');
-  const azdo = await call(sandbox, 'GET', '/azdo/dev/contoso/_apis/projects?api-version=7.1', { token: sandbox.token(AUDIENCES.azdo) });
+  const azdo = await call<AzdoErrorReply>(sandbox, 'GET', '/azdo/dev/contoso/_apis/projects?api-version=7.1', { token: sandbox.token(AUDIENCES.azdo) });
   assert.equal(azdo.status, 409);
   assert.equal(azdo.json.typeKey, 'Conflict');
 });

@@ -19,12 +19,30 @@ export function useSandboxIdentity(sandbox: Sandbox): void {
   process.env.IDENTITY_HEADER = sandbox.appSettings.IDENTITY_HEADER;
 }
 
-export async function call(
+/** Azure's REST error body, as ARM (Sentinel), ACS Email and the sandbox's control plane answer. */
+export interface AzureErrorReply {
+  error: { code: string; message: string };
+}
+
+/** Microsoft Graph's error body, with its innerError. */
+export interface GraphErrorReply {
+  error: { code: string; message: string; innerError: { date: string; 'request-id': string; 'client-request-id': string } };
+}
+
+/** A reply from the sandbox; `json` is the parsed body (undefined when empty), typed as the caller reads it. */
+export interface Reply<T> {
+  status: number;
+  headers: Headers;
+  json: T;
+}
+
+/** Calls the sandbox with fetch; `T` is the body type the caller expects (not checked at run time). */
+export async function call<T = unknown>(
   sandbox: Sandbox,
   method: string,
   path: string,
   options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; headers: Headers; json: any }> {
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -34,5 +52,5 @@ export async function call(
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+  return { status: res.status, headers: res.headers, json: (text ? JSON.parse(text) : undefined) as T };
 }

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUDIENCES, WorldValidationError } from '../../src/sandbox/index.js';
+import { AUDIENCES, WorldValidationError, type CallRecord, type World } from '../../src/sandbox/index.js';
 import { loadWorld } from '../../src/sandbox/world.js';
-import { call, startTrustedSandbox, WORKSPACE_PATH } from './helpers.js';
+import { call, startTrustedSandbox, WORKSPACE_PATH, type AzureErrorReply, type GraphErrorReply } from './helpers.js';
 
 const PLANTED = 'ghp_PLANTEDsecretToken0123456789abcdefABCD';
 
@@ -13,7 +13,7 @@ test('inspection: state, calls with a service filter, and reset restoring the se
   const sandbox = await startTrustedSandbox();
   try {
     const seed = structuredClone(sandbox.world());
-    const state = await call(sandbox, 'GET', '/_sandbox/state');
+    const state = await call<World>(sandbox, 'GET', '/_sandbox/state');
     assert.deepEqual(state.json, JSON.parse(JSON.stringify(seed)));
 
     const graphToken = sandbox.token(AUDIENCES.graph);
@@ -22,7 +22,7 @@ test('inspection: state, calls with a service filter, and reset restoring the se
     await call(sandbox, 'GET', '/nowhere');
     sandbox.faults.add({ pathPattern: '^/nothing', status: 503 });
 
-    const calls = (await call(sandbox, 'GET', '/_sandbox/calls?service=graph')).json;
+    const calls = (await call<CallRecord[]>(sandbox, 'GET', '/_sandbox/calls?service=graph')).json;
     assert.equal(calls.length, 1);
     assert.deepEqual(Object.keys(calls[0]).sort(), ['durationMs', 'host', 'method', 'path', 'service', 'status', 'time']);
     assert.equal(calls[0].method, 'PATCH');
@@ -39,14 +39,14 @@ test('inspection: state, calls with a service filter, and reset restoring the se
     assert.equal((await call(sandbox, 'GET', '/_sandbox/nope')).status, 404);
 
     // Unknown routes answer in the emulator's own error shape.
-    const graphMissing = await call(sandbox, 'GET', '/graph/v1.0/groups', { token: graphToken });
+    const graphMissing = await call<GraphErrorReply>(sandbox, 'GET', '/graph/v1.0/groups', { token: graphToken });
     assert.equal(graphMissing.status, 404);
     assert.equal(graphMissing.json.error.code, 'NotFound');
     assert.ok(graphMissing.json.error.innerError);
-    const armWrongMethod = await call(sandbox, 'DELETE', `/arm${WORKSPACE_PATH}/incidents/inc-repo-deleted-github?api-version=2025-09-01`);
+    const armWrongMethod = await call<AzureErrorReply>(sandbox, 'DELETE', `/arm${WORKSPACE_PATH}/incidents/inc-repo-deleted-github?api-version=2025-09-01`);
     assert.equal(armWrongMethod.status, 405);
     assert.equal(armWrongMethod.json.error.code, 'MethodNotAllowed');
-    const unmounted = await call(sandbox, 'GET', '/emails');
+    const unmounted = await call<AzureErrorReply>(sandbox, 'GET', '/emails');
     assert.deepEqual(unmounted.json, { error: { code: 'NotFound', message: "No sandbox service is mounted at '/emails'." } });
   } finally {
     await sandbox.close();
@@ -69,7 +69,7 @@ test('inspection: a planted secret in a query, a header or a body appears in no 
     sandbox.faults.add({ pathPattern: '^/graph/', status: 429, count: 1 });
     await call(sandbox, 'GET', `/graph/v1.0/users/alice@contoso.com?sig=${PLANTED}`, { token: PLANTED });
 
-    const recorded = JSON.stringify(sandbox.calls()) + (await call(sandbox, 'GET', '/_sandbox/calls')).json.map((c: object) => JSON.stringify(c)).join('');
+    const recorded = JSON.stringify(sandbox.calls()) + (await call<CallRecord[]>(sandbox, 'GET', '/_sandbox/calls')).json.map((c: object) => JSON.stringify(c)).join('');
     assert.equal(sandbox.calls().length, 5);
     assert.ok(lines.length >= 5);
     for (const secret of [PLANTED, armToken, identity, armToken.split('.')[2] as string]) {

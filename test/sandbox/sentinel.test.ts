@@ -3,7 +3,22 @@ import assert from 'node:assert/strict';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { SecurityInsights, type Incident } from '@azure/arm-securityinsight';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { call, startTrustedSandbox, SUB, useSandboxIdentity, WORKSPACE_PATH } from './helpers.js';
+import type { SentinelIncident } from '../../src/sandbox/world.js';
+import type { ArmIncident } from '../../src/incident/index.js';
+import { call, startTrustedSandbox, SUB, useSandboxIdentity, WORKSPACE_PATH, type AzureErrorReply } from './helpers.js';
+
+type IncidentTask = SentinelIncident['tasks'][number];
+
+/** The incident's alerts on the wire: custom details are a JSON string in additionalData. */
+interface AlertListReply {
+  value: { properties: { additionalData: { 'Custom Details': string } } }[];
+}
+
+/** The custom details this file reads, once parsed. */
+interface CustomDetails {
+  AlertNumber: string[];
+  Platform: string[];
+}
 
 const RG = 'soc-rg';
 const WS = 'soc-workspace';
@@ -61,16 +76,16 @@ test('sentinel: list honours $filter, $orderby, $top and follows nextLink', asyn
   for await (const i of client.incidents.list(RG, WS, { filter: "properties/severity eq 'High' and properties/incidentNumber ge 103" })) high.push(i);
   assert.deepEqual(high.map((i) => i.name).sort(), ['inc-secret-committed-azdo', 'inc-secret-committed-github']);
 
-  const recent = await call(sandbox, 'GET', `/arm${WORKSPACE_PATH}/incidents?api-version=2025-09-01&$filter=${encodeURIComponent('properties/createdTimeUtc gt 2099-01-01T00:00:00Z')}`, {
+  const recent = await call<{ value: ArmIncident[] }>(sandbox, 'GET', `/arm${WORKSPACE_PATH}/incidents?api-version=2025-09-01&$filter=${encodeURIComponent('properties/createdTimeUtc gt 2099-01-01T00:00:00Z')}`, {
     token: sandbox.token('https://management.azure.com'),
   });
   assert.deepEqual(recent.json, { value: [] });
-  const bad = await call(sandbox, 'GET', `/arm${WORKSPACE_PATH}/incidents?api-version=2025-09-01&$filter=${encodeURIComponent('title eq 1')}`, {
+  const bad = await call<AzureErrorReply>(sandbox, 'GET', `/arm${WORKSPACE_PATH}/incidents?api-version=2025-09-01&$filter=${encodeURIComponent('title eq 1')}`, {
     token: sandbox.token('https://management.azure.com'),
   });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.code, 'BadRequest');
-  const noVersion = await call(sandbox, 'GET', `/arm${WORKSPACE_PATH}/incidents`, { token: sandbox.token('https://management.azure.com') });
+  const noVersion = await call<AzureErrorReply>(sandbox, 'GET', `/arm${WORKSPACE_PATH}/incidents`, { token: sandbox.token('https://management.azure.com') });
   assert.equal(noVersion.status, 400);
   assert.equal(noVersion.json.error.code, 'MissingApiVersionParameter');
 });
@@ -127,11 +142,11 @@ test('sentinel: closing needs a classification and a valid classification/reason
 test('sentinel: invalid bodies are 400 naming the path; a new incident is created with 201', async () => {
   const token = sandbox.token('https://management.azure.com');
   const url = `/arm${WORKSPACE_PATH}/incidents/inc-new?api-version=2025-09-01`;
-  const bad = await call(sandbox, 'PUT', url, { token, body: { properties: { title: 'x', severity: 'Severe', status: 'New' } } });
+  const bad = await call<AzureErrorReply>(sandbox, 'PUT', url, { token, body: { properties: { title: 'x', severity: 'Severe', status: 'New' } } });
   assert.equal(bad.status, 400);
   assert.match(bad.json.error.message, /properties\.severity/);
   assert.equal(seeded('inc-new'), undefined);
-  const created = await call(sandbox, 'PUT', url, { token, body: { properties: { title: 'Manual', severity: 'Low', status: 'New' } } });
+  const created = await call<ArmIncident>(sandbox, 'PUT', url, { token, body: { properties: { title: 'Manual', severity: 'Low', status: 'New' } } });
   assert.equal(created.status, 201);
   assert.equal(created.json.properties.incidentNumber, 113);
   assert.equal(seeded('inc-new')?.properties.title, 'Manual');
@@ -148,13 +163,13 @@ test('sentinel: comments and tasks are created, updated and listed', async () =>
 
   const token = sandbox.token('https://management.azure.com');
   const taskUrl = `/arm${WORKSPACE_PATH}/incidents/inc-secret-committed-github/tasks/t-1?api-version=2024-09-01`;
-  const task = await call(sandbox, 'PUT', taskUrl, { token, body: { properties: { title: 'Rotate the token', description: 'ghp_ token' } } });
+  const task = await call<IncidentTask>(sandbox, 'PUT', taskUrl, { token, body: { properties: { title: 'Rotate the token', description: 'ghp_ token' } } });
   assert.equal(task.status, 201);
   assert.equal(task.json.properties.status, 'New');
   assert.equal((await call(sandbox, 'PUT', taskUrl, { token, body: { properties: { title: 'Rotate the token', status: 'Completed' } } })).status, 200);
-  const tasks = await call(sandbox, 'GET', `/arm${WORKSPACE_PATH}/incidents/inc-secret-committed-github/tasks?api-version=2024-09-01`, { token });
+  const tasks = await call<{ value: IncidentTask[] }>(sandbox, 'GET', `/arm${WORKSPACE_PATH}/incidents/inc-secret-committed-github/tasks?api-version=2024-09-01`, { token });
   assert.deepEqual(tasks.json.value.map((t: { name: string; properties: { status: string } }) => [t.name, t.properties.status]), [['t-1', 'Completed']]);
-  const noTitle = await call(sandbox, 'PUT', taskUrl, { token, body: { properties: { status: 'New' } } });
+  const noTitle = await call<AzureErrorReply>(sandbox, 'PUT', taskUrl, { token, body: { properties: { status: 'New' } } });
   assert.equal(noTitle.status, 400);
   assert.match(noTitle.json.error.message, /properties\.title/);
   await rejectsWith(client.incidentComments.createOrUpdate(RG, WS, 'inc-missing', 'c-1', { message: 'x' }), 404, 'NotFound');
@@ -168,10 +183,10 @@ test('sentinel: entities and alerts (with custom details) through the SDK', asyn
   assert.equal(alerts.value?.[0]?.alertDisplayName, 'GitHub - Secret committed to contoso/payments-api');
   // On the wire, custom details are a JSON string, as Sentinel sends them. (The beta SDK's 'Object' mapper turns
   // string values of additionalData into character maps, so read them from the raw body.)
-  const raw = await call(sandbox, 'POST', `/arm${WORKSPACE_PATH}/incidents/inc-secret-committed-github/alerts?api-version=2025-09-01`, {
+  const raw = await call<AlertListReply>(sandbox, 'POST', `/arm${WORKSPACE_PATH}/incidents/inc-secret-committed-github/alerts?api-version=2025-09-01`, {
     token: sandbox.token('https://management.azure.com'),
   });
-  const details = JSON.parse(raw.json.value[0].properties.additionalData['Custom Details']);
+  const details = JSON.parse(raw.json.value[0].properties.additionalData['Custom Details']) as CustomDetails;
   assert.deepEqual(details.AlertNumber, ['1']);
   assert.deepEqual(details.Platform, ['GitHub']);
   assert.equal(alerts.value?.[0]?.kind, 'SecurityAlert');
