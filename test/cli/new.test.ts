@@ -42,7 +42,7 @@ function transpile(relative: string): void {
 
 test('soar new scaffolds a playbook whose own test passes unedited, which validates and dry-runs with a plan', async () => {
   for (const p of ['package.json', 'host.json', 'tsconfig.json', 'src', 'functions', 'playbooks', 'test/fixtures', 'test/playbooks/harness.ts',
-    'dist/src', 'dist/functions', 'dist/playbooks', 'dist/test/playbooks/harness.js']) copy(p);
+    'dist/src', 'dist/functions', 'dist/playbooks', 'dist/test/playbooks/harness.js', 'dist/test/fixtures']) copy(p);
   symlinkSync(path.join(repo, 'node_modules'), path.join(project, 'node_modules'), 'dir');
   const soar = path.join(project, 'dist/src/cli/soar.js');
 
