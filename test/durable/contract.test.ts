@@ -15,6 +15,8 @@ interface Golden {
   description: string;
   orchestrator: string;
   instanceId: string;
+  /** The execution's id, where the host derives ids from it (unnamed sub-orchestrations). */
+  executionId?: string;
   input: unknown;
   history: HistoryEvent[];
   expectedState: OrchestratorState;
@@ -53,6 +55,7 @@ for (const { file, golden } of goldens) {
     const { episode, host } = await replayHistory(app.registrations, golden.orchestrator, golden.history, {
       instanceId: golden.instanceId,
       input: golden.input,
+      ...(golden.executionId ? { executionId: golden.executionId } : {}),
     });
     assert.equal(episode.kind, 'state');
     assert.deepEqual(episode.kind === 'state' ? episode.state : undefined, golden.expectedState);

@@ -188,16 +188,20 @@ test('sub-orchestrations, named and with retry; a failing child fails the parent
     named: 12,
     retried: "gave up: Activity function 'flaky' failed: flaky failure 1 ",
   });
+  // A child without an explicit id is named as DTFx names it: `<parent ExecutionId>:<taskId>`.
   const created = ofType(await history(parent.instanceId), EventType.SubOrchestrationInstanceCreated);
+  const executionId = /^([0-9a-f-]{36}):0$/.exec(created[0]?.InstanceId ?? '')?.[1];
+  assert.ok(executionId, `unexpected child id ${created[0]?.InstanceId}`);
   assert.deepEqual(
     created.map((e) => [e.EventId, e.InstanceId]),
     [
-      [0, `${parent.instanceId}:0`],
+      [0, `${executionId}:0`],
       [1, `${parent.instanceId}-named`],
-      [2, `${parent.instanceId}:2`],
+      [2, `${executionId}:2`],
     ],
   );
-  assert.equal((await t.status(`${parent.instanceId}:0`)).runtimeStatus, 'Completed');
+  assert.equal((await t.status(`${executionId}:0`)).runtimeStatus, 'Completed');
+  assert.equal(await runtime.getStatus(`${parent.instanceId}:0`), undefined);
 
   const caught = await t.run('parentOfFailing');
   assert.equal(caught.output, "caught: Orchestrator function 'failingChild' failed: child exploded ");
@@ -215,6 +219,34 @@ test('continue-as-new starts a fresh history with the new input and drops unproc
   assert.equal(ofType(events, EventType.ExecutionStarted)[0]?.Input, '3');
   assert.equal(ofType(events, EventType.EventRaised).length, 0);
   assert.equal(ofType(events, EventType.TaskScheduled).length, 1);
+});
+
+test('continue-as-new: each execution names its unnamed sub-orchestrations anew (no reuse, no replaced child)', async () => {
+  const done = await t.run('subPerExecution', { n: 0, seen: [] });
+  assert.equal(done.runtimeStatus, 'Completed');
+  assert.deepEqual(done.output, ['execution 0', 'execution 1', 'execution 2']);
+  // Three executions, three distinct children, each still holding its own input and output.
+  const children = (await runtime.query({ top: 1000, showInput: true })).instances.filter(
+    (s) => s.name === 'childEcho' && s.input !== null && String(s.input).startsWith('execution '),
+  );
+  assert.equal(children.length, 3);
+  assert.equal(new Set(children.map((c) => c.instanceId)).size, 3);
+  for (const child of children) {
+    assert.match(child.instanceId, /^[0-9a-f-]{36}:0$/);
+    assert.equal(child.runtimeStatus, 'Completed');
+    assert.equal(child.output, child.input);
+  }
+
+  // The first execution's child is still running when the second execution starts its own unnamed child.
+  const id = await runtime.startNew('subLeftRunning', { input: 'first' });
+  await runtime.waitForIdle();
+  clock.advance(60_000);
+  await runtime.waitForIdle();
+  const status = await t.status(id);
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.equal(status.output, 'second execution child');
+  const waiting = (await runtime.query({ top: 1000 })).instances.filter((s) => s.name === 'waitForEvent' && s.runtimeStatus === 'Running');
+  assert.ok(waiting.some((s) => /^[0-9a-f-]{36}:0$/.test(s.instanceId)));
 });
 
 test('terminate ends a running instance with the reason; later operations answer Gone', async () => {

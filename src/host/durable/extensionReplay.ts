@@ -18,7 +18,8 @@ import {
 } from './history.js';
 
 export interface ExtensionReplayOptions {
-  instanceId: string;
+  /** The current execution's id: DTFx names a sub-orchestration started without an id `<executionId>:<taskId>`. */
+  executionId: string;
   /** The current episode's time (its OrchestratorStarted timestamp). */
   nowMs: number;
   maximumShortTimerMs: number;
@@ -224,7 +225,9 @@ class ExtensionReplay {
       newEvent(EventType.SubOrchestrationInstanceCreated, ts, {
         EventId: id,
         Name: action.functionName ?? '',
-        InstanceId: action.instanceId || `${this.#options.instanceId}:${id}`,
+        // DTFx (CreateSubOrchestrationInstanceCore): an id that is null or white space becomes
+        // `<ExecutionId>:<taskId>`, so each execution of a continued-as-new parent names its children anew.
+        InstanceId: action.instanceId?.trim() ? action.instanceId : `${this.#options.executionId}:${id}`,
         Input: toJsonText(action.input),
         ...(action.version ? { Version: action.version } : {}),
       }),

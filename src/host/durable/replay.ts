@@ -1,6 +1,7 @@
 // Replays a recorded history offline: the orchestrator (the app's own handler) and the host's extension-side
 // check, as in one episode whose new events are those after the last OrchestratorStarted. For tooling
 // (`soar replay`) and the contract tests.
+import { randomUUID } from 'node:crypto';
 import type { Registrations } from '../coreModule.js';
 import { replayActions, type ExtensionReplayResult } from './extensionReplay.js';
 import { EventType, longRunningTimerIntervalMs, maximumShortTimerMs, type HistoryEvent } from './history.js';
@@ -17,7 +18,13 @@ export async function replayHistory(
   registrations: Registrations,
   orchestrator: string,
   history: HistoryEvent[],
-  options: { instanceId: string; input?: unknown; parentInstanceId?: string },
+  options: {
+    instanceId: string;
+    input?: unknown;
+    parentInstanceId?: string;
+    /** Names sub-orchestrations started without an id (`<executionId>:<taskId>`); a new id when absent. */
+    executionId?: string;
+  },
 ): Promise<ReplayResult> {
   const episode = await invokeOrchestrator(
     registrations,
@@ -33,7 +40,7 @@ export async function replayHistory(
   if (episode.kind !== 'state') return { episode, host: undefined };
   const lastStart = history.filter((e) => e.EventType === EventType.OrchestratorStarted).at(-1);
   const host = replayActions(history, episode.state.actions[0] ?? [], {
-    instanceId: options.instanceId,
+    executionId: options.executionId ?? randomUUID(),
     nowMs: lastStart ? Date.parse(lastStart.Timestamp) : 0,
     maximumShortTimerMs,
     longRunningTimerIntervalMs,

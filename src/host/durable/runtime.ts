@@ -654,7 +654,7 @@ export class DurableRuntime {
     const state = result.state;
     const customStatus = state.customStatus !== undefined ? toJsonText(state.customStatus) : row.customStatus;
     const replay = replayActions(history, state.actions[0] ?? [], {
-      instanceId,
+      executionId: row.executionId,
       nowMs: now,
       maximumShortTimerMs,
       longRunningTimerIntervalMs,

@@ -161,3 +161,35 @@ df.app.orchestration('encodings', function* (context: OrchestrationContext) {
   const nothing: unknown = yield context.df.callActivity('nothing');
   return { text, jsonLike, object, nothing: nothing ?? 'null' };
 });
+
+df.app.orchestration('childEcho', function* (context: OrchestrationContext) {
+  yield* [];
+  return context.df.getInput() as unknown;
+});
+
+// Each execution calls an unnamed sub-orchestration, then continues as new until n reaches 2.
+df.app.orchestration('subPerExecution', function* (context: OrchestrationContext) {
+  const { n, seen } = context.df.getInput() as { n: number; seen: unknown[] };
+  const child: unknown = yield context.df.callSubOrchestrator('childEcho', `execution ${n}`);
+  if (n < 2) {
+    context.df.continueAsNew({ n: n + 1, seen: [...seen, child] });
+    return undefined;
+  }
+  return [...seen, child];
+});
+
+// The first execution leaves its unnamed child waiting and continues as new; the second calls another unnamed one.
+df.app.orchestration('subLeftRunning', function* (context: OrchestrationContext) {
+  if (context.df.getInput() === 'first') {
+    const waiting = context.df.callSubOrchestrator('waitForEvent');
+    const timeout = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 60_000));
+    yield context.df.Task.any([waiting, timeout]);
+    context.df.continueAsNew('second');
+    return undefined;
+  }
+  try {
+    return yield context.df.callSubOrchestrator('childEcho', 'second execution child');
+  } catch (err) {
+    return `child failed: ${(err as Error).message.split('\n')[0]}`;
+  }
+});
