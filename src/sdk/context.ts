@@ -59,7 +59,11 @@ export interface PendingApproval {
   by?: string;
 }
 
-/** The orchestration's custom status (what the run API and the approval page read). */
+/**
+ * The orchestration's custom status (what the run API and the approval page read). It is published on every
+ * step and bounded (see boundCustomStatus): the Durable extension fails an orchestration whose custom status
+ * is larger than 16 KB.
+ */
 export interface RunCustomStatus {
   playbook: string;
   version: string;
@@ -67,9 +71,64 @@ export interface RunCustomStatus {
   step: string;
   /** Number of completed steps. */
   progress: number;
+  /** The most recent completed steps, oldest first (at most `maxListedSteps`; `progress` counts them all). */
   completedSteps: string[];
   actions: number;
   approval?: PendingApproval;
+}
+
+/** How many completed steps the custom status lists. */
+export const maxListedSteps = 20;
+/** Step names are cut to this length in the custom status. */
+export const maxStepNameLength = 200;
+/** What ctx.approval accepts (the limits of the sdk.requestApproval action's input). */
+export const maxApprovers = 20;
+export const maxApproverLength = 254;
+export const maxQuestionLength = 2000;
+/**
+ * The custom status JSON stays within this many characters: 14 KB of UTF-16, under the extension's limit
+ * (DurableOrchestrationContext.SetCustomStatus: 16 KB of UTF-16, else the orchestration fails).
+ */
+export const customStatusBudget = 7 * 1024;
+
+function clip(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}
+
+/**
+ * The custom status as published: step names cut to `maxStepNameLength`, the question shortened if its JSON
+ * would not fit (a question full of characters JSON escapes), and as many of the most recent completed
+ * steps (up to `maxListedSteps`) as fit in `customStatusBudget` characters of JSON. The approvers are never
+ * cut (approvals are checked against them); ctx.approval bounds them.
+ */
+export function boundCustomStatus(status: RunCustomStatus): RunCustomStatus {
+  const bounded: RunCustomStatus = {
+    ...status,
+    playbook: clip(status.playbook, maxStepNameLength),
+    version: clip(status.version, maxStepNameLength),
+    step: clip(status.step, maxStepNameLength),
+    completedSteps: [],
+  };
+  if (status.approval) {
+    const { by, ...approval } = status.approval;
+    bounded.approval = { ...approval, approvers: [...approval.approvers], ...(by === undefined ? {} : { by: clip(by, maxApproverLength) }) };
+  }
+  let size = JSON.stringify(bounded).length;
+  const approval = bounded.approval;
+  while (size > customStatusBudget && approval && approval.question.length > 1) {
+    approval.question = clip(approval.question, Math.max(1, approval.question.length - (size - customStatusBudget)));
+    size = JSON.stringify(bounded).length;
+  }
+  const listed: string[] = [];
+  for (let i = status.completedSteps.length - 1; i >= 0 && listed.length < maxListedSteps; i--) {
+    const name = clip(status.completedSteps[i]!, maxStepNameLength);
+    const added = JSON.stringify(name).length + (listed.length > 0 ? 1 : 0);
+    if (size + added > customStatusBudget) break;
+    size += added;
+    listed.push(name);
+  }
+  bounded.completedSteps = listed.reverse();
+  return bounded;
 }
 
 /** The payload raised on the run as the approval's external event. */
@@ -187,9 +246,13 @@ export class RunContext<S> implements PlaybookContext<S> {
   }
 
   step(name: string): void {
-    if (this.#status.step !== 'Starting') this.#status.completedSteps.push(this.#status.step);
+    if (this.#status.step !== 'Starting') {
+      const completed = this.#status.completedSteps;
+      completed.push(this.#status.step);
+      if (completed.length > maxListedSteps) completed.shift(); // only the most recent ones are published
+      this.#status.progress++;
+    }
     this.#status.step = name;
-    this.#status.progress = this.#status.completedSteps.length;
     this.#publish();
   }
 
@@ -370,6 +433,7 @@ export class RunContext<S> implements PlaybookContext<S> {
 
   *approval(request: ApprovalRequest): Step<ApprovalResult> {
     this.#checkDeclared('email.sendEmail', 'approval');
+    checkApprovalRequest(request);
     const id = `approval-${++this.#approvals}`;
     const deadline = new Date(this.now().getTime() + request.timeoutInMs);
     const approval: PendingApproval = {
@@ -481,7 +545,21 @@ export class RunContext<S> implements PlaybookContext<S> {
   }
 
   #publish(): void {
-    this.#df.setCustomStatus({ ...this.#status, completedSteps: [...this.#status.completedSteps] });
+    this.#df.setCustomStatus(boundCustomStatus(this.#status));
+  }
+}
+
+/** The approval goes into the custom status (its approvers uncut), so it is bounded before it is published. */
+export function checkApprovalRequest(request: ApprovalRequest): void {
+  const { approvers, question } = request;
+  if (approvers.length < 1 || approvers.length > maxApprovers) {
+    throw new Error(`ctx.approval needs 1 to ${maxApprovers} approvers (got ${approvers.length})`);
+  }
+  if (approvers.some((a) => a.length > maxApproverLength)) {
+    throw new Error(`ctx.approval: an approver address is longer than ${maxApproverLength} characters`);
+  }
+  if (question.length > maxQuestionLength) {
+    throw new Error(`ctx.approval: the question is longer than ${maxQuestionLength} characters (${question.length})`);
   }
 }
 

@@ -207,6 +207,27 @@ test('sub-orchestrations, named and with retry; a failing child fails the parent
   assert.equal(caught.output, "caught: Orchestrator function 'failingChild' failed: child exploded ");
 });
 
+test('a custom status over 16 KB (UTF-16) fails the orchestration as the extension does; 16.99 KB passes', async () => {
+  // 8703 characters of JSON are 17406 bytes of UTF-16: 16 KB once rounded down, which the extension accepts.
+  const largest = await t.run('sizedStatus', 8703);
+  assert.equal(largest.runtimeStatus, 'Completed', JSON.stringify(largest.output));
+  assert.equal(JSON.stringify(largest.customStatus).length, 8703);
+
+  const tooLarge = await t.run('sizedStatus', 8704);
+  assert.equal(tooLarge.runtimeStatus, 'Failed');
+  assert.equal(
+    tooLarge.output,
+    "Orchestrator function 'sizedStatus' failed: The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. " +
+      'The current payload size is 17 KB.',
+  );
+  // The status is set before the actions are carried out: the previous status stays, nothing more is scheduled.
+  assert.equal(tooLarge.customStatus, 'small');
+  assert.deepEqual(ofType(await history(tooLarge.instanceId), EventType.TaskScheduled).map((e) => e.Input), ['"first"']);
+
+  const huge = await t.run('sizedStatus', 40_000);
+  assert.match(String(huge.output), /The current payload size is 78 KB\.$/);
+});
+
 test('continue-as-new starts a fresh history with the new input and drops unprocessed events', async () => {
   const id = await runtime.startNew('counter', { input: 0 });
   await runtime.raiseEvent(id, 'stray', 1);

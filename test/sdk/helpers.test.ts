@@ -108,6 +108,20 @@ test('custom status names the step, the completed steps and the pending approval
   assert.equal((done.customStatus as { step: string }).step, 'Completed');
 });
 
+test('a long playbook keeps its custom status under the 16 KB the Durable extension allows', async () => {
+  const id = `sdk-many-steps-${++runs}`;
+  await h.start('playbook-sdk-many-steps', id, incidentInput('new-country-azdo'));
+  const status = await h.settle(id);
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  const custom = status.customStatus as { step: string; progress: number; completedSteps: string[] };
+  assert.ok(JSON.stringify(custom).length * 2 < 16 * 1024, `${JSON.stringify(custom).length} characters`);
+  assert.equal(custom.step, 'Completed');
+  assert.equal(custom.progress, 300);
+  assert.equal(custom.completedSteps.length, 20);
+  assert.equal(custom.completedSteps.at(-1), `Step 299 ${'x'.repeat(190)}…`);
+  assert.ok(custom.completedSteps[0]!.startsWith('Step 280 '));
+});
+
 test('a playbook that calls an action it does not declare fails, naming the action', async () => {
   const id = `sdk-undeclared-${++runs}`;
   await h.start('playbook-sdk-undeclared', id, incidentInput('new-country-azdo'));

@@ -652,7 +652,19 @@ export class DurableRuntime {
       return;
     }
     const state = result.state;
-    const customStatus = state.customStatus !== undefined ? toJsonText(state.customStatus) : row.customStatus;
+    let customStatus = row.customStatus;
+    if (state.customStatus !== undefined) {
+      // The shim sets the custom status before it replays the actions; too large a status fails the episode.
+      customStatus = toJsonText(state.customStatus);
+      const tooLarge = customStatusSizeError(customStatus);
+      if (tooLarge) {
+        // From user code's result the extension wraps the error; on the path of an orchestrator that threw,
+        // it escapes unwrapped (TaskOrchestrationShim.InvokeUserCodeAndHandleResults).
+        const message = state.error === undefined ? `Orchestrator function '${row.name}' failed: ${tooLarge}` : tooLarge;
+        this.#failWith(row, message, `System.ArgumentException: ${tooLarge}`, episodeEvents);
+        return;
+      }
+    }
     const replay = replayActions(history, state.actions[0] ?? [], {
       executionId: row.executionId,
       nowMs: now,
@@ -923,6 +935,22 @@ export class DurableRuntime {
   #logTransition(row: Pick<InstanceRow, 'name' | 'id'>, from: string, to: string): void {
     this.#o.logger.info(`Orchestration '${row.name}' (${row.id}) ${from} → ${to}`);
   }
+}
+
+/** SetCustomStatus's limit (DurableOrchestrationContext: MaxCustomStatusPayloadSizeInKB). */
+export const maxCustomStatusKB = 16;
+
+/**
+ * The extension's check of a custom status (MessagePayloadDataConverter.Serialize with a size limit): the
+ * UTF-16 size of its JSON in whole KB, rounded down, must not exceed 16. Returns the error, or undefined.
+ */
+export function customStatusSizeError(json: string): string | undefined {
+  const sizeKB = Math.floor((json.length * 2) / 1024);
+  if (sizeKB <= maxCustomStatusKB) return undefined;
+  return (
+    `The UTF-16 size of the JSON-serialized payload must not exceed ${maxCustomStatusKB} KB. ` +
+    `The current payload size is ${sizeKB.toLocaleString('en-US')} KB.`
+  );
 }
 
 function executionStartedMessage(instance: InstanceRow, now: number): NewMessage {

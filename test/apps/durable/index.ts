@@ -193,3 +193,13 @@ df.app.orchestration('subLeftRunning', function* (context: OrchestrationContext)
     return `child failed: ${(err as Error).message.split('\n')[0]}`;
   }
 });
+
+// A small custom status, one activity, then a custom status whose JSON is `length` characters long.
+df.app.orchestration('sizedStatus', function* (context: OrchestrationContext) {
+  const length = context.df.getInput() as number;
+  context.df.setCustomStatus('small');
+  yield context.df.callActivity('hello', 'first');
+  context.df.setCustomStatus('x'.repeat(length - 2)); // a JSON string: two quotes around the text
+  yield context.df.callActivity('hello', 'second');
+  return 'done';
+});

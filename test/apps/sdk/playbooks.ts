@@ -70,4 +70,17 @@ export const undeclared = definePlaybook({
   },
 });
 
-export const sdkPlaybooks = [askApproval, fanOut, awaitEntities, undeclared];
+export const manySteps = definePlaybook({
+  name: 'sdk-many-steps',
+  title: 'SDK test: many long steps',
+  description: 'Names 300 steps with long names, then comments once.',
+  version: '1.0.0',
+  when: { titlePattern: '^never$' },
+  settings: z.object({}),
+  *run(ctx) {
+    for (let i = 0; i < 300; i++) ctx.step(`Step ${i} ${'x'.repeat(300)}`);
+    yield* ctx.comment(html`<p>Done after many steps</p>`);
+  },
+});
+
+export const sdkPlaybooks = [askApproval, fanOut, awaitEntities, undeclared, manySteps];
