@@ -129,3 +129,40 @@ test('the Durable HTTP API: key required on the webhook path, 409 on a running i
   assert.equal((await fetch(`${webhook}/instances/?runtimeStatus=Completed&${code}`).then((r) => r.json()) as unknown[]).length, 0);
   assert.equal((await fetch(`${webhook}/entities/counter/one?${code}`)).status, 501);
 });
+
+test('instance queries: input shown by default, instanceIdPrefix taken literally, runtimeStatus=Canceled is valid', async () => {
+  const start = (id: string, input: unknown): Promise<Response> =>
+    fetch(`${webhook}/orchestrators/awaitDecision/${encodeURIComponent(id)}?${code}`, { method: 'POST', body: JSON.stringify(input) });
+  for (const [id, input] of [
+    ['q%_a-1', { n: 1 }],
+    ['qXa-2', { n: 2 }],
+    ['Q%_a-3', { n: 3 }],
+  ] as const) {
+    assert.equal((await start(id, input)).status, 202);
+  }
+  type Listed = { instanceId: string; input: unknown }[];
+  const list = async (query: string): Promise<Listed> => {
+    const res = await fetch(`${webhook}/instances/?${query}&${code}`);
+    assert.equal(res.status, 200);
+    return (await res.json()) as Listed;
+  };
+
+  // The extension's ShowInput defaults to true; the JS client never sends showInput=false, so it gets inputs.
+  const byPrefix = await list(`instanceIdPrefix=${encodeURIComponent('q%_')}`);
+  assert.deepEqual(byPrefix.map((s) => [s.instanceId, s.input]), [['q%_a-1', { n: 1 }]]);
+  assert.deepEqual((await list('instanceIdPrefix=q&showInput=False')).map((s) => [s.instanceId, s.input]), [
+    ['q%_a-1', null],
+    ['qXa-2', null],
+  ]);
+  const viaClient = (await (await fetch(`${host.url}/api/client/inputs`)).json()) as [string, unknown][];
+  assert.deepEqual(viaClient.find(([id]) => id === 'qXa-2'), ['qXa-2', { n: 2 }]);
+
+  assert.deepEqual(await list('runtimeStatus=Canceled'), []);
+  assert.deepEqual((await list('runtimeStatus=Running,Canceled&instanceIdPrefix=Q')).map((s) => s.instanceId), ['Q%_a-3']);
+  const canceled = await fetch(`${host.url}/api/client/canceled`);
+  assert.deepEqual([canceled.status, await canceled.json()], [200, []]);
+
+  for (const id of ['q%_a-1', 'qXa-2', 'Q%_a-3']) {
+    assert.equal((await fetch(`${webhook}/instances/${encodeURIComponent(id)}/terminate?${code}`, { method: 'POST' })).status, 202);
+  }
+});

@@ -12,14 +12,16 @@ import {
   OrchestratorNotFoundError,
 } from './errors.js';
 import type { DurableRuntime, OrchestrationStatus, QueryOptions } from './runtime.js';
-import type { RuntimeStatus } from './store.js';
+import type { QueryRuntimeStatus } from './store.js';
 
-const runtimeStatuses: ReadonlySet<string> = new Set<RuntimeStatus>([
+/** The extension's OrchestrationRuntimeStatus names (Canceled included: valid, though no instance here has it). */
+const runtimeStatuses: ReadonlySet<string> = new Set<QueryRuntimeStatus>([
   'Pending',
   'Running',
   'Completed',
   'ContinuedAsNew',
   'Failed',
+  'Canceled',
   'Terminated',
   'Suspended',
 ]);
@@ -88,7 +90,8 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
   const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
   const method = req.method ?? 'GET';
-  const q = url.searchParams;
+  // The extension reads the query through a NameValueCollection: parameter names match case-insensitively.
+  const q = new Query(url.searchParams);
   const [head, a, b, c] = segments;
 
   if (head === 'orchestrators' && a && segments.length <= 3 && method === 'POST') {
@@ -103,7 +106,10 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
     if (method === 'GET') {
       const token = headerValue(req, 'x-ms-continuation-token');
       const top = q.get('top');
-      const options: QueryOptions = { ...filter, showInput: q.get('showInput') === 'true' };
+      // ShowInput defaults to true (OrchestrationStatusQueryCondition); the JS client only ever sends showInput=true.
+      const options: QueryOptions = { ...filter, showInput: q.bool('showInput', true) };
+      const prefix = q.get('instanceIdPrefix');
+      if (prefix) options.instanceIdPrefix = prefix;
       if (token) options.continuationToken = token;
       if (top !== null) options.top = parseTop(top);
       const page = await runtime.query(options);
@@ -119,9 +125,9 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
   if (head === 'instances' && a && !b) {
     if (method === 'GET') {
       const status = await runtime.getStatus(a, {
-        showHistory: q.get('showHistory') === 'true',
-        showHistoryOutput: q.get('showHistoryOutput') === 'true',
-        showInput: q.get('showInput') !== 'false',
+        showHistory: q.bool('showHistory', false),
+        showHistoryOutput: q.bool('showHistoryOutput', false),
+        showInput: q.bool('showInput', true),
       });
       if (!status) throw new InstanceNotFoundError(a);
       send(res, statusCode(status), status);
@@ -160,7 +166,7 @@ function statusCode(status: OrchestrationStatus): number {
   return runningStatuses.has(status.runtimeStatus) ? 202 : 200;
 }
 
-function parseFilter(q: URLSearchParams): Pick<QueryOptions, 'createdTimeFrom' | 'createdTimeTo' | 'runtimeStatus'> {
+function parseFilter(q: Query): Pick<QueryOptions, 'createdTimeFrom' | 'createdTimeTo' | 'runtimeStatus'> {
   const filter: Pick<QueryOptions, 'createdTimeFrom' | 'createdTimeTo' | 'runtimeStatus'> = {};
   for (const key of ['createdTimeFrom', 'createdTimeTo'] as const) {
     const text = q.get(key);
@@ -176,9 +182,32 @@ function parseFilter(q: URLSearchParams): Pick<QueryOptions, 'createdTimeFrom' |
     if (unknown.length > 0) {
       throw new HttpError(400, 'InvalidQuery', `runtimeStatus has unknown values: ${unknown.join(', ')}`, 'runtimeStatus');
     }
-    filter.runtimeStatus = list as RuntimeStatus[];
+    filter.runtimeStatus = list as QueryRuntimeStatus[];
   }
   return filter;
+}
+
+/** Query parameters as the extension reads them: names case-insensitive, booleans as .NET bool.TryParse does. */
+class Query {
+  readonly #params: URLSearchParams;
+
+  constructor(params: URLSearchParams) {
+    this.#params = params;
+  }
+
+  get(name: string): string | null {
+    const exact = this.#params.get(name);
+    if (exact !== null) return exact;
+    const lower = name.toLowerCase();
+    for (const [key, value] of this.#params) if (key.toLowerCase() === lower) return value;
+    return null;
+  }
+
+  /** "true"/"false" in any case, blanks around allowed; anything else (or nothing) gives the default. */
+  bool(name: string, fallback: boolean): boolean {
+    const text = this.get(name)?.trim().toLowerCase();
+    return text === 'true' ? true : text === 'false' ? false : fallback;
+  }
 }
 
 function parseTop(text: string): number {

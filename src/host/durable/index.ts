@@ -17,7 +17,7 @@ export {
   InvalidRequestError,
   OrchestratorNotFoundError,
 } from './errors.js';
-export type { RuntimeStatus } from './store.js';
+export type { QueryRuntimeStatus, RuntimeStatus } from './store.js';
 export { EventType, eventTypeName, type HistoryEvent, type OrchestratorState, type WireAction } from './history.js';
 export { invokeOrchestrator, upperSchemaVersion, upperSchemaVersionNew, type EpisodeResult } from './invokeOrchestrator.js';
 export { replayActions, type ExtensionReplayResult } from './extensionReplay.js';

@@ -37,6 +37,7 @@ import {
   type InstanceRow,
   type MessageRow,
   type NewMessage,
+  type QueryRuntimeStatus,
   type RuntimeStatus,
 } from './store.js';
 
@@ -79,10 +80,13 @@ export type { OrchestrationStatus };
 export interface QueryOptions {
   createdTimeFrom?: Date;
   createdTimeTo?: Date;
-  runtimeStatus?: RuntimeStatus[];
+  runtimeStatus?: QueryRuntimeStatus[];
+  /** Only instances whose id starts with this text (exactly: case-sensitive, no wildcards). */
+  instanceIdPrefix?: string;
   /** Page size (default 100). */
   top?: number;
   continuationToken?: string;
+  /** Default true, as in Azure. */
   showInput?: boolean;
 }
 
@@ -300,7 +304,7 @@ export class DurableRuntime {
     const after = options.continuationToken ? decodeContinuation(options.continuationToken) : undefined;
     const rows = this.#db().query(toFilter(options), after, top + 1);
     const page = rows.slice(0, top);
-    const result: QueryResult = { instances: page.map((r) => toStatus(r, options.showInput ?? false)) };
+    const result: QueryResult = { instances: page.map((r) => toStatus(r, options.showInput ?? true)) };
     if (rows.length > top) {
       const last = page[page.length - 1]!;
       result.continuationToken = Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url');
@@ -318,7 +322,7 @@ export class DurableRuntime {
   }
 
   /** Deletes every terminal instance matching the filter; returns how many. */
-  async purgeBy(options: Omit<QueryOptions, 'top' | 'continuationToken' | 'showInput'>): Promise<number> {
+  async purgeBy(options: Omit<QueryOptions, 'top' | 'continuationToken' | 'showInput' | 'instanceIdPrefix'>): Promise<number> {
     return this.#db().purgeBy(toFilter(options));
   }
 
@@ -968,11 +972,12 @@ function executionStartedMessage(instance: InstanceRow, now: number): NewMessage
   };
 }
 
-function toFilter(options: Pick<QueryOptions, 'createdTimeFrom' | 'createdTimeTo' | 'runtimeStatus'>): InstanceFilter {
+function toFilter(options: Pick<QueryOptions, 'createdTimeFrom' | 'createdTimeTo' | 'runtimeStatus' | 'instanceIdPrefix'>): InstanceFilter {
   const filter: InstanceFilter = {};
   if (options.createdTimeFrom) filter.createdFrom = options.createdTimeFrom.getTime();
   if (options.createdTimeTo) filter.createdTo = options.createdTimeTo.getTime();
   if (options.runtimeStatus) filter.statuses = options.runtimeStatus;
+  if (options.instanceIdPrefix) filter.idPrefix = options.instanceIdPrefix;
   return filter;
 }
 

@@ -67,10 +67,16 @@ export interface ActivityRow {
 
 export type NewActivity = Omit<ActivityRow, 'id'>;
 
+/** The runtime statuses a query may name: the host's own, and Canceled (a value of the extension's enum that no
+ * instance here ever has). */
+export type QueryRuntimeStatus = RuntimeStatus | 'Canceled';
+
 export interface InstanceFilter {
   createdFrom?: number;
   createdTo?: number;
-  statuses?: RuntimeStatus[];
+  statuses?: QueryRuntimeStatus[];
+  /** Instance ids that start with this text (compared exactly: no wildcards, case-sensitive). */
+  idPrefix?: string;
 }
 
 export interface EpisodeCommit {
@@ -315,7 +321,7 @@ export class DurableStore {
   }
 
   purgeBy(filter: InstanceFilter): number {
-    const statuses = (filter.statuses ?? [...terminalStatuses]).filter((s) => terminalStatuses.has(s));
+    const statuses = (filter.statuses ?? [...terminalStatuses]).filter((s) => terminalStatuses.has(s as RuntimeStatus));
     if (statuses.length === 0) return 0;
     return this.#transaction(() => {
       const ids = this.#queryIds({ ...filter, statuses }, undefined, Number.MAX_SAFE_INTEGER);
@@ -385,6 +391,11 @@ function filterSql(
   if (filter.statuses && filter.statuses.length > 0) {
     clauses.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`);
     params.push(...filter.statuses);
+  }
+  if (filter.idPrefix) {
+    // substr/length count characters on both sides; unlike LIKE, no % or _ wildcards and no case folding.
+    clauses.push('substr(id, 1, length(?)) = ?');
+    params.push(filter.idPrefix, filter.idPrefix);
   }
   if (after) {
     clauses.push('(created_at > ? OR (created_at = ? AND id > ?))');

@@ -53,6 +53,10 @@ df.app.client.http('clientOps', {
         return { status: 202 };
       case 'all':
         return { jsonBody: (await client.getStatusAll()).map((s) => s.instanceId) };
+      case 'inputs':
+        return { jsonBody: (await client.getStatusAll()).map((s) => [s.instanceId, s.input]) };
+      case 'canceled':
+        return { jsonBody: await client.getStatusBy({ runtimeStatus: [df.OrchestrationRuntimeStatus.Canceled] }) };
       case 'purge':
         return { jsonBody: await client.purgeInstanceHistory(id) };
       default:
