@@ -166,3 +166,43 @@ test('instance queries: input shown by default, instanceIdPrefix taken literally
     assert.equal((await fetch(`${webhook}/instances/${encodeURIComponent(id)}/terminate?${code}`, { method: 'POST' })).status, 202);
   }
 });
+
+test('202 answers carry the polling headers: Location and Retry-After (10 s on start, 5 s on status)', async () => {
+  const started = await fetch(`${webhook}/orchestrators/awaitDecision/poll-1?${code}`, { method: 'POST', body: '{}' });
+  assert.equal(started.status, 202);
+  const links = (await started.json()) as { statusQueryGetUri: string };
+  assert.equal(started.headers.get('location'), links.statusQueryGetUri);
+  assert.equal(started.headers.get('retry-after'), '10');
+
+  const statusUrl = `${webhook}/instances/poll-1?showHistory=false&${code}`;
+  const running = await fetch(statusUrl);
+  assert.equal(running.status, 202);
+  assert.equal(running.headers.get('location'), statusUrl);
+  assert.equal(running.headers.get('retry-after'), '5');
+
+  assert.equal((await fetch(`${webhook}/instances/poll-1/raiseEvent/decision?${code}`, { method: 'POST', body: '"yes"' })).status, 202);
+  const done = await until(async () => {
+    const res = await fetch(statusUrl);
+    return res.status === 200 ? res : undefined;
+  });
+  assert.equal(done.headers.get('location'), null);
+  assert.equal(done.headers.get('retry-after'), null);
+  assert.equal(((await done.json()) as { output: unknown }).output, 'yes');
+});
+
+test('GET status of a Failed instance: 200, or 500 with returnInternalServerErrorOnFailure=true', async () => {
+  assert.equal((await fetch(`${webhook}/orchestrators/explodes/fails-1?${code}`, { method: 'POST' })).status, 202);
+  const failed = await until(async () => {
+    const res = await fetch(`${webhook}/instances/fails-1?${code}`);
+    return res.status === 200 ? ((await res.json()) as { runtimeStatus: string; output: unknown }) : undefined;
+  });
+  assert.equal(failed.runtimeStatus, 'Failed');
+  const asError = await fetch(`${webhook}/instances/fails-1?returnInternalServerErrorOnFailure=true&${code}`);
+  assert.equal(asError.status, 500);
+  const body = (await asError.json()) as { runtimeStatus: string; output: unknown };
+  assert.equal(body.runtimeStatus, 'Failed');
+  assert.match(String(body.output), /exploded on purpose/);
+  // A completed instance stays 200 with the flag.
+  const other = await fetch(`${webhook}/instances/poll-1?returnInternalServerErrorOnFailure=true&${code}`);
+  assert.equal(other.status, 200);
+});

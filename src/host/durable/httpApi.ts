@@ -98,7 +98,7 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
     const inputJson = jsonBody(await readBody(req), 'body');
     const id = await runtime.startNewJson(a, { instanceId: b, inputJson, version: q.get('version') ?? undefined });
     const payload = runtime.managementPayload(id);
-    send(res, 202, payload, { Location: payload.statusQueryGetUri! });
+    sendCheckStatus(res, payload);
     return;
   }
   if (head === 'instances' && !a) {
@@ -130,7 +130,9 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
         showInput: q.bool('showInput', true),
       });
       if (!status) throw new InstanceNotFoundError(a);
-      send(res, statusCode(status), status);
+      const code = statusCode(status, q.bool('returnInternalServerErrorOnFailure', false));
+      // HttpApiHandler.HandleGetStatusRequestAsync: a 202 points back at the request and asks for 5 s.
+      send(res, code, status, code === 202 ? { Location: requestUri(req), 'Retry-After': '5' } : {});
       return;
     }
     if (method === 'DELETE') {
@@ -161,9 +163,20 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
   throw new HttpError(404, 'NotFound', `No Durable HTTP API route for ${method} /${path}.`);
 }
 
-/** 202 while the instance still runs, 200 once it has ended (HttpApiHandler). */
-function statusCode(status: OrchestrationStatus): number {
-  return runningStatuses.has(status.runtimeStatus) ? 202 : 200;
+/** 202 while the instance still runs, 200 once it has ended; 500 for Failed when asked (HttpApiHandler). */
+function statusCode(status: OrchestrationStatus, internalServerErrorOnFailure: boolean): number {
+  if (runningStatuses.has(status.runtimeStatus)) return 202;
+  return status.runtimeStatus === 'Failed' && internalServerErrorOnFailure ? 500 : 200;
+}
+
+/** The extension's check-status answer (CreateCheckStatusResponseMessage): 202, Location, Retry-After: 10. */
+function sendCheckStatus(res: ServerResponse, payload: Record<string, string>): void {
+  send(res, 202, payload, { Location: payload.statusQueryGetUri!, 'Retry-After': '10' });
+}
+
+/** The absolute URI of the request, as the extension sees it (request.RequestUri). */
+function requestUri(req: IncomingMessage): string {
+  return `http://${headerValue(req, 'host') ?? 'localhost'}${req.url ?? '/'}`;
 }
 
 function parseFilter(q: Query): Pick<QueryOptions, 'createdTimeFrom' | 'createdTimeTo' | 'runtimeStatus'> {

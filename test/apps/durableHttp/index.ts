@@ -18,6 +18,11 @@ df.app.orchestration('awaitDecision', function* (context: OrchestrationContext) 
   return decision;
 });
 
+df.app.orchestration('explodes', function* (context: OrchestrationContext) {
+  yield context.df.callActivity('greet', 'before');
+  throw new Error('exploded on purpose');
+});
+
 df.app.client.http('startOrchestration', {
   route: 'orchestrators/{name}',
   methods: ['POST'],
