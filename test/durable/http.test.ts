@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startHost } from '../../src/host/index.js';
 import { HostLogger } from '../../src/host/log.js';
+import { urlDecode } from '../../src/host/durable/httpApi.js';
 import { distDir } from './helpers.js';
 
 const host = await startHost({
@@ -205,4 +206,37 @@ test('GET status of a Failed instance: 200, or 500 with returnInternalServerErro
   // A completed instance stays 200 with the flag.
   const other = await fetch(`${webhook}/instances/poll-1?returnInternalServerErrorOnFailure=true&${code}`);
   assert.equal(other.status, 200);
+});
+
+test('instance ids are decoded leniently, as WebUtility.UrlDecode does: a bare % stays, nothing answers 500', async () => {
+  const errorsBefore = host.logger.lines.filter((l) => l.includes(' ERROR ')).length;
+  // The unmodified client puts the id into the URL as it is: 'disk 100%' arrives as disk%20100%.
+  const started = await fetch(`${host.url}/api/client/startWithId?instanceId=${encodeURIComponent('disk 100%')}`, { method: 'POST' });
+  assert.equal(started.status, 200, await started.clone().text());
+  assert.deepEqual(await started.json(), { id: 'disk 100%' });
+  const status = await fetch(`${webhook}/instances/disk%20100%25?${code}`);
+  assert.equal(status.status, 202);
+  assert.equal(((await status.json()) as { instanceId: string }).instanceId, 'disk 100%');
+  assert.equal((await fetch(`${host.url}/durabletask/instances/disk 100%`)).status, 202);
+
+  const badEscape = await fetch(`${webhook}/instances/%zz?${code}`);
+  assert.equal(badEscape.status, 404);
+  assert.match(((await badEscape.json()) as { Message: string }).Message, /'%zz'/);
+  assert.equal((await fetch(`${webhook}/orchestrators/awaitDecision/50%off?${code}`, { method: 'POST' })).status, 202);
+  assert.equal((await fetch(`${webhook}/instances/50%off?${code}`)).status, 202);
+  assert.equal(host.logger.lines.filter((l) => l.includes(' ERROR ')).length, errorsBefore);
+
+  for (const id of ['disk%20100%25', '50%25off']) {
+    assert.equal((await fetch(`${webhook}/instances/${id}/terminate?${code}`, { method: 'POST' })).status, 202);
+  }
+});
+
+test('urlDecode matches WebUtility.UrlDecode', () => {
+  assert.equal(urlDecode('a%20b+c'), 'a b c');
+  assert.equal(urlDecode('100%'), '100%');
+  assert.equal(urlDecode('%zz%4'), '%zz%4');
+  assert.equal(urlDecode('%C3%A9t%C3%A9'), 'été');
+  assert.equal(urlDecode('%FFx'), '\uFFFDx');
+  assert.equal(urlDecode('caf\u00e9%21'), 'café!');
+  assert.equal(urlDecode('a%2Fb'), 'a/b');
 });

@@ -88,7 +88,8 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 }
 
 async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
-  const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  // As the extension does: the whole path is decoded (WebUtility.UrlDecode), then matched to the routes.
+  const segments = urlDecode(path).split('/').filter((s) => s !== '');
   const method = req.method ?? 'GET';
   // The extension reads the query through a NameValueCollection: parameter names match case-insensitively.
   const q = new Query(url.searchParams);
@@ -161,6 +162,46 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
     throw new HttpError(501, 'NotImplemented', 'Durable entities are not supported by the local host.');
   }
   throw new HttpError(404, 'NotFound', `No Durable HTTP API route for ${method} /${path}.`);
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * WebUtility.UrlDecode: `+` is a space, `%XX` a byte (byte runs read as UTF-8, invalid sequences as U+FFFD),
+ * and an escape that is not two hex digits stays as it is (`100%`, `%zz`) instead of failing the request.
+ */
+export function urlDecode(text: string): string {
+  if (!/[%+]/.test(text)) return text;
+  let out = '';
+  const bytes: number[] = [];
+  const flush = (): void => {
+    if (bytes.length === 0) return;
+    out += utf8.decode(Uint8Array.from(bytes));
+    bytes.length = 0;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x2b /* + */) {
+      bytes.push(0x20);
+      continue;
+    }
+    if (ch === 0x25 /* % */ && i < text.length - 2) {
+      const hex = text.slice(i + 1, i + 3);
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+        continue;
+      }
+    }
+    if (ch < 0x80) {
+      bytes.push(ch);
+    } else {
+      flush();
+      out += text[i];
+    }
+  }
+  flush();
+  return out;
 }
 
 /** 202 while the instance still runs, 200 once it has ended; 500 for Failed when asked (HttpApiHandler). */

@@ -58,6 +58,8 @@ df.app.client.http('clientOps', {
         return { status: 202 };
       case 'all':
         return { jsonBody: (await client.getStatusAll()).map((s) => s.instanceId) };
+      case 'startWithId':
+        return { jsonBody: { id: await client.startNew('awaitDecision', { instanceId: request.query.get('instanceId') ?? '' }) } };
       case 'inputs':
         return { jsonBody: (await client.getStatusAll()).map((s) => [s.instanceId, s.input]) };
       case 'canceled':
