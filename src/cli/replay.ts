@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EventType, newEvent, type HistoryEvent } from '../host/durable/history.js';
 import { replayHistory } from '../host/durable/replay.js';
+import { registeredName } from '../host/invoke.js';
 import { loadApp, type LoadedApp } from '../host/loadApp.js';
 
 /** What `soar export` writes. */
@@ -77,7 +78,7 @@ function loadOnce(appDir: string, main: string | undefined): Promise<LoadedApp> 
 
 export async function replayRun(app: LoadedApp, run: ExportedRun): Promise<ReplayReport> {
   const base = { instanceId: run.instanceId, orchestration: run.name };
-  if (!app.registrations.functions.has(run.name)) {
+  if (registeredName(app.registrations, run.name) === undefined) {
     return { ...base, ok: false, events: 0, message: `the app no longer has an orchestration named '${run.name}'.` };
   }
   const history = rebuildHistory(run);

@@ -24,7 +24,8 @@ export async function invokeFunction(
   request: InvocationRequest,
   log: InvocationLog,
 ): Promise<RpcInvocationResponse> {
-  const fn = registrations.functions.get(functionName);
+  const registered = registeredName(registrations, functionName);
+  const fn = registered === undefined ? undefined : registrations.functions.get(registered);
   if (!fn) throw new FunctionNotFoundError(`No function named "${functionName}" is registered.`);
   const model = registrations.programmingModel;
   if (!model) throw new Error('No programming model was registered by the app.');
@@ -47,9 +48,21 @@ export async function invokeFunction(
   return invocationModel.getResponse(context, result);
 }
 
-/** The trigger binding of a function (the one whose type ends in "Trigger"). */
+/**
+ * The registered spelling of a function name. The Functions host and the Durable extension compare function
+ * names ignoring case (FunctionName: OrdinalIgnoreCase), so callActivity('Echo') runs 'echo'.
+ */
+export function registeredName(registrations: Registrations, functionName: string): string | undefined {
+  if (registrations.functions.has(functionName)) return functionName;
+  const wanted = functionName.toLowerCase();
+  for (const name of registrations.functions.keys()) if (name.toLowerCase() === wanted) return name;
+  return undefined;
+}
+
+/** The trigger binding of a function (the one whose type ends in "Trigger"); the name matches in any case. */
 export function triggerTypeOf(registrations: Registrations, functionName: string): string | undefined {
-  const fn = registrations.functions.get(functionName);
+  const registered = registeredName(registrations, functionName);
+  const fn = registered === undefined ? undefined : registrations.functions.get(registered);
   if (!fn) return undefined;
   return Object.values(fn.metadata.bindings).find((b) => b.type?.toLowerCase().endsWith('trigger'))?.type;
 }

@@ -339,6 +339,19 @@ test('an instance id that is still running cannot be reused; a finished one is r
   assert.ok(results.some((r) => r.status === 'rejected' && r.reason instanceof InstanceExistsError));
 });
 
+test('function names match in any case, as in Azure; history keeps the caller\'s spelling, logs the registered one', async () => {
+  const status = await t.run('OTHERCASE');
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+  assert.deepEqual(status.output, ['Hello Oslo!', 3]);
+  assert.equal(status.name, 'OTHERCASE');
+  const events = await history(status.instanceId);
+  assert.deepEqual(ofType(events, EventType.TaskScheduled).map((e) => e.Name), ['HELLO']);
+  assert.deepEqual(ofType(events, EventType.SubOrchestrationInstanceCreated).map((e) => e.Name), ['Sequence']);
+  assert.ok(t.log.lines.includes(`info Orchestration 'otherCase' (${status.instanceId}) Running → Completed`));
+  assert.ok(t.log.lines.some((l) => l.startsWith(`info Executed 'hello' (Succeeded, Id=${status.instanceId}:0,`)));
+  assert.ok(t.log.lines.every((l) => !l.includes("'HELLO'") && !l.includes("'OTHERCASE'")));
+});
+
 test('bad requests get typed errors naming the field and change nothing', async () => {
   await assert.rejects(runtime.startNew('noSuchOrchestrator'), OrchestratorNotFoundError);
   await assert.rejects(runtime.startNew('hello'), OrchestratorNotFoundError);

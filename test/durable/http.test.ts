@@ -240,3 +240,15 @@ test('urlDecode matches WebUtility.UrlDecode', () => {
   assert.equal(urlDecode('caf\u00e9%21'), 'café!');
   assert.equal(urlDecode('a%2Fb'), 'a/b');
 });
+
+test('an orchestrator name in another case starts it, as in Azure', async () => {
+  const started = await fetch(`${webhook}/orchestrators/GREETING?${code}`, { method: 'POST', body: '"Lima"' });
+  assert.equal(started.status, 202, await started.clone().text());
+  const { statusQueryGetUri } = (await started.json()) as { statusQueryGetUri: string };
+  const done = await until(async () => {
+    const res = await fetch(statusQueryGetUri);
+    return res.status === 200 ? ((await res.json()) as { runtimeStatus: string; output: unknown }) : undefined;
+  });
+  assert.equal(done.runtimeStatus, 'Completed');
+  assert.deepEqual(done.output, ['Hello Lima!', 'Hello Lima again!']);
+});

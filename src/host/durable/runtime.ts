@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
 import type { LogLevel, Registrations, RpcTypedData } from '../coreModule.js';
-import { invokeFunction, triggerTypeOf, type InvocationLog } from '../invoke.js';
+import { invokeFunction, registeredName, triggerTypeOf, type InvocationLog } from '../invoke.js';
 import {
   InstanceGoneError,
   InstanceNotFoundError,
@@ -647,7 +647,7 @@ export class DurableRuntime {
       this.#o.registrations,
       row.name,
       { historyJson, inputJson: row.input, instanceId, parentInstanceId: row.parentId },
-      this.#userLog(row.name),
+      this.#userLog(this.#registered(row.name)),
     );
     if (this.#stopping) return; // the store closes: this episode is redone after a restart
 
@@ -896,7 +896,7 @@ export class DurableRuntime {
         this.#o.registrations,
         activity.name,
         { inputsByType: { activityTrigger: { json: activity.input } } },
-        this.#userLog(activity.name),
+        this.#userLog(this.#registered(activity.name)),
       );
       const result = toJsonText(typedDataValue(response.returnValue));
       event = newEvent(EventType.TaskCompleted, this.#o.clock.now(), { TaskScheduledId: activity.taskId, Result: result });
@@ -911,7 +911,7 @@ export class DurableRuntime {
     const outcome = event.EventType === EventType.TaskCompleted ? 'Succeeded' : 'Failed';
     const durationMs = Math.round(performance.now() - started);
     this.#o.logger.info(
-      `Executed '${activity.name}' (${outcome}, Id=${activity.instanceId}:${activity.taskId}, Duration=${durationMs}ms)`,
+      `Executed '${this.#registered(activity.name)}' (${outcome}, Id=${activity.instanceId}:${activity.taskId}, Duration=${durationMs}ms)`,
     );
     if (this.#store === undefined) return; // stopped meanwhile: the activity runs again after a restart
     this.#enqueue({
@@ -936,8 +936,16 @@ export class DurableRuntime {
     };
   }
 
+  /**
+   * A function name as registered. Names match in any case (as in Azure); history and status keep the
+   * spelling the caller used, logs the registered one.
+   */
+  #registered(functionName: string): string {
+    return registeredName(this.#o.registrations, functionName) ?? functionName;
+  }
+
   #logTransition(row: Pick<InstanceRow, 'name' | 'id'>, from: string, to: string): void {
-    this.#o.logger.info(`Orchestration '${row.name}' (${row.id}) ${from} → ${to}`);
+    this.#o.logger.info(`Orchestration '${this.#registered(row.name)}' (${row.id}) ${from} → ${to}`);
   }
 }
 

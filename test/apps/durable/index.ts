@@ -203,3 +203,10 @@ df.app.orchestration('sizedStatus', function* (context: OrchestrationContext) {
   yield context.df.callActivity('hello', 'second');
   return 'done';
 });
+
+// Function names in another case than registered: the extension matches them ignoring case.
+df.app.orchestration('otherCase', function* (context: OrchestrationContext) {
+  const greeting: string = yield context.df.callActivity('HELLO', 'Oslo');
+  const child: string[] = yield context.df.callSubOrchestrator('Sequence');
+  return [greeting, child.length];
+});
