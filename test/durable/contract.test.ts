@@ -41,6 +41,7 @@ test('the goldens cover every protocol scenario', () => {
     'retry-fails',
     'timer-fired',
     'long-timer-next-slice',
+    'long-timer-last-slice',
     'external-event-buffered',
     'sub-orchestration-completed',
     'continue-as-new',

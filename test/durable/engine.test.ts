@@ -132,17 +132,26 @@ test('a timer fires when the virtual clock reaches it', async () => {
   assert.equal(status.output, new Date(clock.now()).toISOString());
 });
 
-test('a 10-day timer is split into 3-day slices as Azure Storage does', async () => {
+test('a 10-day timer becomes sub-timers at days 3, 6, 9 and 10, as the extension\'s CreateTimer loop makes them', async () => {
   const started = clock.now();
   const id = await runtime.startNew('longTimer', { input: 10 });
-  for (const days of [0, 3, 3, 4]) {
+  for (const days of [0, 3, 3, 3]) {
     clock.advance(days * D);
     await runtime.waitForIdle();
   }
+  assert.equal((await t.status(id)).runtimeStatus, 'Running', 'one day is left after day 9');
+  clock.advance(D);
+  await runtime.waitForIdle();
   const status = await t.status(id);
   assert.equal(status.runtimeStatus, 'Completed');
-  const slices = ofType(await history(id), EventType.TimerCreated).map((e) => (Date.parse(e.FireAt!) - started) / D);
-  assert.deepEqual(slices, [3, 6, 10]);
+  assert.equal(status.output, new Date(started + 10 * D).toISOString());
+  const subTimers = ofType(await history(id), EventType.TimerCreated).map((e) => [e.EventId, (Date.parse(e.FireAt!) - started) / D]);
+  assert.deepEqual(subTimers, [
+    [0, 3],
+    [1, 6],
+    [2, 9],
+    [3, 10],
+  ]);
 });
 
 test('an approval raced against a 7-day timer: event first, then timer first, in well under a second', async () => {

@@ -284,24 +284,32 @@ class ExtensionReplay {
     return outer;
   }
 
-  /** A timer; one longer than maximumShortTimer becomes a chain of slices, each with its own id. */
+  /**
+   * A timer. One longer than maximumShortTimer becomes a chain of sub-timers, each with its own id, as the
+   * extension's CreateTimer loop makes it (DurableOrchestrationContext): the first at now + the long-running
+   * interval, and after each fires, while now < fireAt, the next at now + min(remaining, interval). A
+   * 10-day timer fires at days 3, 6, 9 and 10.
+   */
   #createTimer(action: WireAction): ShadowTask {
     const fireAtMs = Date.parse(action.fireAt ?? '');
     const { maximumShortTimerMs, longRunningTimerIntervalMs } = this.#options;
-    const nextSliceEnd = (): number =>
-      fireAtMs - this.#currentTime > maximumShortTimerMs ? this.#currentTime + longRunningTimerIntervalMs : fireAtMs;
-    const first = this.#scheduleTimer(action, nextSliceEnd());
+    const long = fireAtMs - this.#currentTime > maximumShortTimerMs;
+    const first = this.#scheduleTimer(action, long ? this.#currentTime + longRunningTimerIntervalMs : fireAtMs);
     if (action.isCanceled) {
       // The shim creates the timer, then cancels it at once: the id is used, the await ends immediately.
       return doneTask();
     }
-    if (fireAtMs - this.#currentTime <= maximumShortTimerMs) return first;
+    if (!long) return first;
     const outer = new ShadowTask();
-    const onSliceFired = (): void => {
-      if (fireAtMs > this.#currentTime) this.#scheduleTimer(action, nextSliceEnd()).onDone(onSliceFired);
-      else outer.finish(false);
+    const onSubTimerFired = (): void => {
+      const remaining = fireAtMs - this.#currentTime;
+      if (remaining <= 0) {
+        outer.finish(false);
+        return;
+      }
+      this.#scheduleTimer(action, this.#currentTime + Math.min(remaining, longRunningTimerIntervalMs)).onDone(onSubTimerFired);
     };
-    first.onDone(onSliceFired);
+    first.onDone(onSubTimerFired);
     return outer;
   }
 
