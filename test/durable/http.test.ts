@@ -124,7 +124,9 @@ test('the Durable HTTP API: key required on the webhook path, 409 on a running i
   assert.equal((await fetch(`${webhook}/instances/ticket-1/raiseEvent/decision?${code}`, { method: 'POST', body: '1' })).status, 410);
   const purged = await fetch(`${webhook}/instances/ticket-1?${code}`, { method: 'DELETE' });
   assert.deepEqual([purged.status, await purged.json()], [200, { instancesDeleted: 1 }]);
-  const purgedBy = await fetch(`${webhook}/instances/?runtimeStatus=Completed,Terminated&${code}`, { method: 'DELETE' });
+  const purgedBy = await fetch(`${webhook}/instances/?createdTimeFrom=2000-01-01T00:00:00Z&runtimeStatus=Completed,Terminated&${code}`, {
+    method: 'DELETE',
+  });
   assert.equal(purgedBy.status, 200);
   assert.ok(((await purgedBy.json()) as { instancesDeleted: number }).instancesDeleted >= 1);
   assert.equal((await fetch(`${webhook}/instances/?runtimeStatus=Completed&${code}`).then((r) => r.json()) as unknown[]).length, 0);
@@ -251,4 +253,29 @@ test('an orchestrator name in another case starts it, as in Azure', async () => 
   });
   assert.equal(done.runtimeStatus, 'Completed');
   assert.deepEqual(done.output, ['Hello Lima!', 'Hello Lima again!']);
+});
+
+test('purge: a running instance answers 412 (the client rejects it); purging by filter needs createdTimeFrom', async () => {
+  assert.equal((await fetch(`${webhook}/orchestrators/awaitDecision/purge-1?${code}`, { method: 'POST', body: '{}' })).status, 202);
+  const running = await fetch(`${webhook}/instances/purge-1?${code}`, { method: 'DELETE' });
+  assert.equal(running.status, 412);
+  assert.equal(
+    ((await running.json()) as { Message: string }).Message,
+    'Only orchestrations in a terminal state can be purged, but the orchestration with instance ID purge-1 has status Running',
+  );
+  const viaClient = await fetch(`${host.url}/api/client/purge/purge-1`, { method: 'POST' });
+  assert.equal(viaClient.status, 500);
+  assert.match(await viaClient.text(), /unexpected status code: 412/);
+  assert.equal((await fetch(`${webhook}/instances/purge-1?${code}`)).status, 202, 'still there');
+
+  const everything = await fetch(`${webhook}/instances/?${code}`, { method: 'DELETE' });
+  assert.equal(everything.status, 400);
+  assert.equal(((await everything.json()) as { Message: string }).Message, "Please provide value for 'createdTimeFrom' parameter.");
+  const completed = (await (await fetch(`${webhook}/instances/?runtimeStatus=Completed&${code}`)).json()) as unknown[];
+  assert.ok(completed.length > 0, 'nothing was purged');
+
+  assert.equal((await fetch(`${webhook}/instances/purge-1/terminate?${code}`, { method: 'POST' })).status, 202);
+  await until(async () => ((await fetch(`${webhook}/instances/purge-1?${code}`)).status === 200 ? true : undefined));
+  const purged = await fetch(`${host.url}/api/client/purge/purge-1`, { method: 'POST' });
+  assert.deepEqual([purged.status, await purged.json()], [200, { instancesDeleted: 1 }]);
 });

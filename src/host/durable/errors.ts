@@ -19,14 +19,17 @@ export class InstanceGoneError extends Error {
   }
 }
 
-/** Purge asked for an instance that is still Pending, Running or Suspended. */
+/** Purge asked for an instance that is still Pending, Running or Suspended (HTTP 412, with the extension's text). */
 export class InstanceNotTerminalError extends Error {
   override name = 'InstanceNotTerminalError';
   constructor(
     readonly instanceId: string,
     status: string,
   ) {
-    super(`The instance '${instanceId}' is ${status}; only completed, failed or terminated instances can be purged.`);
+    super(
+      `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} ` +
+        `has status ${status}`,
+    );
   }
 }
 

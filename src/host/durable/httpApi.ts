@@ -118,6 +118,10 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
       return;
     }
     if (method === 'DELETE') {
+      // HandleDeleteHistoryWithFiltersRequestAsync: purging by filter needs a creation time to start from.
+      if (!filter.createdTimeFrom) {
+        throw new HttpError(400, 'InvalidQuery', "Please provide value for 'createdTimeFrom' parameter.", 'createdTimeFrom');
+      }
       const deleted = await runtime.purgeBy(filter);
       send(res, deleted > 0 ? 200 : 404, { instancesDeleted: deleted });
       return;
@@ -308,6 +312,7 @@ function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof InstanceNotFoundError) return new HttpError(404, 'InstanceNotFound', err.message);
   if (err instanceof InstanceGoneError) return new HttpError(410, 'InstanceGone', err.message);
   if (err instanceof InstanceExistsError) return new HttpError(409, 'InstanceExists', err.message, 'instanceId');
-  if (err instanceof InstanceNotTerminalError) return new HttpError(409, 'InstanceNotTerminal', err.message);
+  // HandleDeleteHistoryByIdRequestAsync answers 412 Precondition Failed for an instance not in a terminal state.
+  if (err instanceof InstanceNotTerminalError) return new HttpError(412, 'InstanceNotTerminal', err.message);
   return undefined;
 }

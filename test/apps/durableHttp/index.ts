@@ -65,7 +65,11 @@ df.app.client.http('clientOps', {
       case 'canceled':
         return { jsonBody: await client.getStatusBy({ runtimeStatus: [df.OrchestrationRuntimeStatus.Canceled] }) };
       case 'purge':
-        return { jsonBody: await client.purgeInstanceHistory(id) };
+        try {
+          return { jsonBody: await client.purgeInstanceHistory(id) };
+        } catch (err) {
+          return { status: 500, body: (err as Error).message };
+        }
       default:
         return { status: 404 };
     }
