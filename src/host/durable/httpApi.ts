@@ -99,7 +99,19 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
     const inputJson = jsonBody(await readBody(req), 'body');
     const id = await runtime.startNewJson(a, { instanceId: b, inputJson, version: q.get('version') ?? undefined });
     const payload = runtime.managementPayload(id);
-    sendCheckStatus(res, payload);
+    // createAndWaitOnNewInstancePostUri: with both timeout and pollingInterval (seconds), the extension waits
+    // for the instance to end (WaitForCompletionOrCreateCheckStatusResponseAsync).
+    const timeout = q.seconds('timeout');
+    const pollingInterval = q.seconds('pollingInterval');
+    if (timeout === undefined || pollingInterval === undefined) {
+      sendCheckStatus(res, payload);
+      return;
+    }
+    if (pollingInterval > timeout) {
+      // Checked after the instance has started, as the extension checks it.
+      throw new HttpError(400, 'InvalidRequest', `Total timeout ${timeout} should be bigger than retry timeout ${pollingInterval}`);
+    }
+    await sendWhenCompleted(runtime, res, q, id, payload, timeout * 1000);
     return;
   }
   if (head === 'instances' && !a) {
@@ -214,6 +226,38 @@ function statusCode(status: OrchestrationStatus, internalServerErrorOnFailure: b
   return status.runtimeStatus === 'Failed' && internalServerErrorOnFailure ? 500 : 200;
 }
 
+/**
+ * WaitForCompletionOrCreateCheckStatusResponseAsync: waits up to `timeoutMs` for the instance to end. Completed:
+ * 200 with the output. Failed, Terminated: the status answer, with returnInternalServerErrorOnFailure false (the
+ * extension passes false on this path, so a Failed instance answers 200 whatever the query says). Still
+ * running: the check-status answer. The wait subscribes to the instance's end, so it answers as soon as the
+ * instance ends rather than at the next polling interval.
+ */
+async function sendWhenCompleted(
+  runtime: DurableRuntime,
+  res: ServerResponse,
+  q: Query,
+  id: string,
+  payload: Record<string, string>,
+  timeoutMs: number,
+): Promise<void> {
+  const completed = await runtime.waitForCompletion(id, timeoutMs);
+  const status = completed
+    ? await runtime.getStatus(id, {
+        showHistory: q.bool('showHistory', false),
+        showHistoryOutput: q.bool('showHistoryOutput', false),
+        showInput: q.bool('showInput', true),
+      })
+    : undefined;
+  if (!status || runningStatuses.has(status.runtimeStatus)) {
+    sendCheckStatus(res, payload);
+  } else if (status.runtimeStatus === 'Completed') {
+    send(res, 200, status.output ?? null);
+  } else {
+    send(res, statusCode(status, false), status);
+  }
+}
+
 /** The extension's check-status answer (CreateCheckStatusResponseMessage): 202, Location, Retry-After: 10. */
 function sendCheckStatus(res: ServerResponse, payload: Record<string, string>): void {
   send(res, 202, payload, { Location: payload.statusQueryGetUri!, 'Retry-After': '10' });
@@ -259,6 +303,14 @@ class Query {
     const lower = name.toLowerCase();
     for (const [key, value] of this.#params) if (key.toLowerCase() === lower) return value;
     return null;
+  }
+
+  /** A number of seconds (TimeSpan.FromSeconds of a double); undefined when absent or not a finite number. */
+  seconds(name: string): number | undefined {
+    const text = this.get(name)?.trim();
+    if (!text) return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) ? value : undefined;
   }
 
   /** "true"/"false" in any case, blanks around allowed; anything else (or nothing) gives the default. */

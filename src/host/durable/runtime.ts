@@ -148,6 +148,8 @@ export class DurableRuntime {
   /** Episode commits of the batch being processed. */
   #planned: PlannedCommit[] = [];
   readonly #timerCancels = new Set<() => void>();
+  /** Callers waiting for an instance to end (the HTTP API's start-and-wait), by instance id. */
+  readonly #completionWaiters = new Map<string, Set<(completed: boolean) => void>>();
   #binding: { origin: string; json: string; managementUrls: Record<string, string> } | undefined;
   #cycles: Promise<void> | undefined;
   #pumpScheduled = false;
@@ -181,6 +183,7 @@ export class DurableRuntime {
     this.#stopping = true;
     for (const cancel of this.#timerCancels) cancel();
     this.#timerCancels.clear();
+    for (const waiters of [...this.#completionWaiters.values()]) for (const waiter of [...waiters]) waiter(false);
     await this.#cycles;
     if (this.#runningActivities.size > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -290,6 +293,30 @@ export class DurableRuntime {
       status.historyEvents = presentHistory(this.#db().getHistory(instanceId), options.showHistoryOutput ?? false);
     }
     return status;
+  }
+
+  /**
+   * Resolves true once the instance has completed, failed or been terminated; false after `timeoutMs` of
+   * wall-clock time, or when the runtime stops. This is an HTTP request's wait, not durable time: a virtual
+   * clock does not move it (advancing one makes the instance finish, and the wait returns at once).
+   */
+  async waitForCompletion(instanceId: string, timeoutMs: number): Promise<boolean> {
+    if (this.#stopping) return false;
+    const row = this.#db().getInstance(instanceId);
+    if (row && terminalStatuses.has(row.status)) return true;
+    if (!(timeoutMs > 0)) return false;
+    return new Promise<boolean>((resolve) => {
+      const waiters = this.#completionWaiters.get(instanceId) ?? new Set();
+      this.#completionWaiters.set(instanceId, waiters);
+      const done = (completed: boolean): void => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.#completionWaiters.get(instanceId) === waiters) this.#completionWaiters.delete(instanceId);
+        resolve(completed);
+      };
+      const timer = setTimeout(() => done(false), Math.min(timeoutMs, 2_147_483_647));
+      waiters.add(done);
+    });
   }
 
   /** The raw Durable Task history of the current execution (PascalCase events). */
@@ -537,6 +564,7 @@ export class DurableRuntime {
     const { instance } = commit;
     if (terminalStatuses.has(instance.status)) {
       this.#forget(instance.id);
+      for (const waiter of [...(this.#completionWaiters.get(instance.id) ?? [])]) waiter(true);
     } else {
       this.#instances.set(instance.id, instance);
       if (commit.dropPendingWork) this.#inbox.delete(instance.id);

@@ -23,6 +23,11 @@ df.app.orchestration('explodes', function* (context: OrchestrationContext) {
   throw new Error('exploded on purpose');
 });
 
+df.app.orchestration('napper', function* (context: OrchestrationContext) {
+  yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 3600_000));
+  return 'rested';
+});
+
 df.app.client.http('startOrchestration', {
   route: 'orchestrators/{name}',
   methods: ['POST'],
