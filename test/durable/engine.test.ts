@@ -372,6 +372,20 @@ test('bad requests get typed errors naming the field and change nothing', async 
   assert.equal(await runtime.getStatus('a/b'), undefined);
 });
 
+test('instance ids may be up to 256 characters long, as the extension allows (MaxInstanceIdLength)', async () => {
+  const longest = `incident-${'9'.repeat(247)}`;
+  assert.equal(longest.length, 256);
+  const status = await t.run('sequence', undefined, longest);
+  assert.equal(status.instanceId, longest);
+  assert.equal(status.runtimeStatus, 'Completed');
+  await assert.rejects(runtime.startNew('sequence', { instanceId: `${longest}9` }), (err: unknown) => {
+    assert.ok(err instanceof InvalidRequestError);
+    assert.equal(err.message, 'instanceId: must be 1 to 256 characters and contain no /, \\, #, ? or control characters.');
+    return true;
+  });
+  await assert.rejects(runtime.startNew('sequence', { instanceId: `${'x'.repeat(150)}#` }), InvalidRequestError);
+});
+
 test('status queries page with a continuation token and filter by status and creation time', async () => {
   clock.advance(D);
   const from = new Date(clock.now());

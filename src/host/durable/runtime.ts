@@ -111,7 +111,9 @@ interface PlannedCommit {
 
 /** Episodes per batch: each batch's episodes and activity results commit in one transaction. */
 const maxBatch = 64;
-const instanceIdPattern = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,100}$/;
+/** DurableClient.StartNewAsync: at most 256 characters (MaxInstanceIdLength), none of / \ # ? or a control character. */
+const maxInstanceIdLength = 256; // the pattern's {1,256}
+const instanceIdPattern = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,256}$/;
 const defaultPageSize = 100;
 const stopGraceMs = 2000;
 /** The message text each delivered event was parsed from, so large inputs are not stringified again. */
@@ -234,7 +236,7 @@ export class DurableRuntime {
     if (!instanceIdPattern.test(id)) {
       throw new InvalidRequestError(
         'instanceId',
-        'must be 1 to 100 characters and contain no /, \\, #, ? or control characters.',
+        `must be 1 to ${maxInstanceIdLength} characters and contain no /, \\, #, ? or control characters.`,
       );
     }
     const now = this.#o.clock.now();
