@@ -6,10 +6,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../sandbox/index.js';
-import { startHost, type LocalHost } from './index.js';
+import { approvalSigningKeyFileName, approvalSigningKeySetting, localApprovalSigningKey } from './approvalKey.js';
+import { publicBaseUrlSetting, startHost, type LocalHost } from './index.js';
 import type { KeySource } from './http/keys.js';
 import { functionKeySetting, masterKeySetting } from './http/keys.js';
 import { HostLogger } from './log.js';
+import { readSettings } from './settings.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -69,7 +71,26 @@ function describeKey(source: KeySource, appDir: string): string {
   }
 }
 
-function banner(host: LocalHost, cli: Cli, sandbox: Sandbox | undefined): string {
+/** Where the approval signing key comes from: a setting, the key npm start keeps for the sandbox, or nowhere. */
+type ApprovalKeySource = KeySource | { kind: 'unset' };
+
+function describeApprovalKey(source: ApprovalKeySource, appDir: string): string {
+  return source.kind === 'unset' ? 'not set: approval links answer 503' : describeKey(source, appDir);
+}
+
+/**
+ * With the sandbox, approvals must work without a local.settings.json: when neither the environment nor
+ * local.settings.json sets APPROVAL_SIGNING_KEY, the key kept in .soar/ (generated on the first start) is used.
+ */
+async function approvalSigningKey(cli: Cli, soarDir: string): Promise<{ source: ApprovalKeySource; key?: string }> {
+  const configured = process.env[approvalSigningKeySetting] || (await readSettings(cli.appDir)).local[approvalSigningKeySetting];
+  if (configured) return { source: { kind: 'setting', setting: approvalSigningKeySetting } };
+  if (!cli.sandbox) return { source: { kind: 'unset' } };
+  const file = path.join(soarDir, approvalSigningKeyFileName);
+  return { source: { kind: 'file', file }, key: await localApprovalSigningKey(file) };
+}
+
+function banner(host: LocalHost, cli: Cli, sandbox: Sandbox | undefined, approvalKey: ApprovalKeySource): string {
   const lines: string[] = ['', 'Functions:', ''];
   const http = new Set(host.httpFunctions.map((f) => f.name));
   for (const f of [...host.httpFunctions].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -89,6 +110,8 @@ function banner(host: LocalHost, cli: Cli, sandbox: Sandbox | undefined): string
     `Settings: ${host.settingsFile ?? 'no local.settings.json (copy local.settings.sample.json)'}`,
     `Function key (${functionKeySetting}): ${describeKey(host.keys.functionKeySource, cli.appDir)}`,
     `Master key (${masterKeySetting}): ${describeKey(host.keys.masterKeySource, cli.appDir)}`,
+    `Approval signing key (${approvalSigningKeySetting}): ${describeApprovalKey(approvalKey, cli.appDir)}`,
+    `Approval and run links (${publicBaseUrlSetting}): ${process.env[publicBaseUrlSetting] ?? ''}`,
     sandbox ? `Sandbox: ${sandbox.url} (its settings override local.settings.json; --no-sandbox to turn it off)` : 'Sandbox: off',
     '',
     'Press Ctrl+C to stop.',
@@ -147,15 +170,18 @@ async function main(): Promise<void> {
       sandbox = await startSandbox({ caFile: path.join(soarDir, 'sandbox-ca.pem'), log: (line) => logger.debug(`Sandbox: ${line}`) });
       logger.redactor.addSecretSettings(sandbox.appSettings);
     }
+    const approvalKey = await approvalSigningKey(cli, soarDir);
+    if (approvalKey.key) logger.redactor.addValues([approvalKey.key]);
+    const settings = { ...sandbox?.appSettings, ...(approvalKey.key ? { [approvalSigningKeySetting]: approvalKey.key } : {}) };
     host = await startHost({
       appDir: cli.appDir,
       storePath: cli.storePath,
       keysFile: path.join(soarDir, 'host-keys.json'),
       logger,
       ...(cli.port === undefined ? {} : { port: cli.port }),
-      ...(sandbox ? { settings: sandbox.appSettings } : {}),
+      settings,
     });
-    process.stdout.write(banner(host, cli, sandbox) + '\n');
+    process.stdout.write(banner(host, cli, sandbox, approvalKey.source) + '\n');
   } catch (err) {
     logger.error(`The host did not start: ${(err as Error).message}`);
     await stop().catch(() => undefined);
