@@ -19,6 +19,7 @@ const usage = `Usage: npm start -- [options]
   --port <n>      HTTP port (default: Host.LocalHttpPort in local.settings.json, else 7071)
   --app <dir>     the Function app folder (default: ${repoRoot})
   --store <file>  SQLite file of the durable store (default: <app>/.soar/host.sqlite)
+  --world <file>  seed the sandbox from this world file (the slices it names replace the default ones)
   --no-sandbox    do not start the sandbox; the app uses the settings in local.settings.json
   --verbose       debug lines too (each sandbox request, library messages)
   --help          this text`;
@@ -28,6 +29,8 @@ interface Cli {
   appDir: string;
   storePath: string;
   sandbox: boolean;
+  /** A sandbox world file: its slices replace the default seed world's. */
+  world: string | undefined;
   verbose: boolean;
 }
 
@@ -38,6 +41,7 @@ function parseCli(argv: string[]): Cli | undefined {
       port: { type: 'string' },
       app: { type: 'string' },
       store: { type: 'string' },
+      world: { type: 'string' },
       'no-sandbox': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -51,11 +55,13 @@ function parseCli(argv: string[]): Cli | undefined {
     if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}".`);
   }
   const appDir = path.resolve(values.app ?? repoRoot);
+  if (values.world !== undefined && values['no-sandbox']) throw new Error('--world seeds the sandbox: it cannot go with --no-sandbox.');
   return {
     port,
     appDir,
     storePath: path.resolve(values.store ?? path.join(appDir, '.soar', 'host.sqlite')),
     sandbox: !values['no-sandbox'],
+    world: values.world === undefined ? undefined : path.resolve(values.world),
     verbose: values.verbose,
   };
 }
@@ -113,6 +119,7 @@ function banner(host: LocalHost, cli: Cli, sandbox: Sandbox | undefined, approva
     `Approval signing key (${approvalSigningKeySetting}): ${describeApprovalKey(approvalKey, cli.appDir)}`,
     `Approval and run links (${publicBaseUrlSetting}): ${process.env[publicBaseUrlSetting] ?? ''}`,
     sandbox ? `Sandbox: ${sandbox.url} (its settings override local.settings.json; --no-sandbox to turn it off)` : 'Sandbox: off',
+    ...(sandbox ? [`Sandbox world: ${cli.world ? `${cli.world} over the default seed world` : 'the default seed world'}`] : []),
     '',
     'Press Ctrl+C to stop.',
     '',
@@ -167,7 +174,11 @@ async function main(): Promise<void> {
     if (cli.sandbox) {
       // Loaded only when wanted: its TLS and emulator modules are the slow part of starting.
       const { startSandbox } = await import('../sandbox/index.js');
-      sandbox = await startSandbox({ caFile: path.join(soarDir, 'sandbox-ca.pem'), log: (line) => logger.debug(`Sandbox: ${line}`) });
+      sandbox = await startSandbox({
+        caFile: path.join(soarDir, 'sandbox-ca.pem'),
+        ...(cli.world ? { world: cli.world } : {}),
+        log: (line) => logger.debug(`Sandbox: ${line}`),
+      });
       logger.redactor.addSecretSettings(sandbox.appSettings);
     }
     const approvalKey = await approvalSigningKey(cli, soarDir);
