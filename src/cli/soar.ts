@@ -61,7 +61,8 @@ function help(): string {
     ...Object.values(commands).map((c) => `  soar ${c.usage[0]}\n      ${c.usage[1]}`),
     '',
     'Options for every command: --json (machine-readable output), --url <app URL> (or SOAR_URL, default',
-    'http://localhost:7071), --key <function key> (or SOAR_KEY), --help.',
+    'http://localhost:7071), --key <function key> (or SOAR_KEY; for a local host, the function key in the',
+    'nearest .soar/host-keys.json from the current folder up), --help.',
     'Exit codes: 0 ok, 1 failure, 2 usage error.',
   ].join('\n');
 }

@@ -121,7 +121,7 @@ export async function doctorCommand(args: ParsedArgs, io: Io): Promise<number> {
     progress(`checking ${name} ${url} …`);
     endpoints.push({ name, url, ...(await reachable(url)) });
   }
-  const target = targetFrom(args.values, io.env);
+  const target = targetFrom(args.values, io.env, appDir);
   progress(`checking the app at ${target.url} …`);
   let app: { url: string; ok: boolean; detail: string };
   try {

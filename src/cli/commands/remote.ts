@@ -18,7 +18,7 @@ interface CatalogueEntry {
 
 export async function playbooksCommand(args: ParsedArgs, io: Io): Promise<number> {
   positionals(args, []);
-  const { body } = await callApi<unknown>(targetFrom(args.values, io.env), 'GET', '/api/playbooks');
+  const { body } = await callApi<unknown>(targetFrom(args.values, io.env, io.cwd), 'GET', '/api/playbooks');
   if (args.switches.has('json')) {
     io.out(JSON.stringify(body, null, 2));
     return 0;
@@ -37,7 +37,7 @@ export async function runCommand(args: ParsedArgs, io: Io): Promise<number> {
   if (!incident) throw new UsageError('soar run needs --incident <ARM id | number | file>.');
   const dryRun = args.switches.has('dry-run');
   const request: Record<string, unknown> = { ...(await incidentSelector(incident, io.cwd)), dryRun, force: args.switches.has('force') };
-  const target = targetFrom(args.values, io.env);
+  const target = targetFrom(args.values, io.env, io.cwd);
   const { body: started } = await callApi<ManualRunResponse>(target, 'POST', `/api/playbooks/${encodeURIComponent(playbook as string)}/runs`, request);
   // A dry run's plan exists only once it has finished, so a dry run always waits.
   if (!args.switches.has('wait') && !dryRun) {
@@ -64,7 +64,7 @@ export async function runsCommand(args: ParsedArgs, io: Io): Promise<number> {
     const v = args.values.get(name);
     if (v !== undefined) query.set(name, v);
   }
-  const target = targetFrom(args.values, io.env);
+  const target = targetFrom(args.values, io.env, io.cwd);
   let token = args.values.get('continuation-token');
   const runs: RunPage['runs'] = [];
   for (;;) {
@@ -84,7 +84,7 @@ export async function runsCommand(args: ParsedArgs, io: Io): Promise<number> {
 
 export async function showCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [id] = positionals(args, ['run']);
-  const run = await getRun(targetFrom(args.values, io.env), id as string);
+  const run = await getRun(targetFrom(args.values, io.env, io.cwd), id as string);
   if (args.switches.has('json')) io.out(JSON.stringify(run, null, 2));
   else for (const line of timelineText(run)) io.out(line);
   return 0;
@@ -93,7 +93,7 @@ export async function showCommand(args: ParsedArgs, io: Io): Promise<number> {
 export async function cancelCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [id] = positionals(args, ['run']);
   const reason = args.values.get('reason') ?? 'Cancelled from the soar CLI';
-  const { body } = await callApi<unknown>(targetFrom(args.values, io.env), 'POST', `/api/runs/${encodeURIComponent(id as string)}/cancel`, { reason });
+  const { body } = await callApi<unknown>(targetFrom(args.values, io.env, io.cwd), 'POST', `/api/runs/${encodeURIComponent(id as string)}/cancel`, { reason });
   if (args.switches.has('json')) io.out(JSON.stringify(body, null, 2));
   else io.out(`Cancelled ${id}.`);
   return 0;
@@ -103,7 +103,7 @@ export async function decideCommand(decision: 'approve' | 'reject', args: Parsed
   const [id] = positionals(args, ['run']);
   const approver = args.values.get('approver') ?? io.env['SOAR_APPROVER'] ?? io.env['USER'];
   if (!approver) throw new UsageError('Name the approver with --approver <e-mail> (or SOAR_APPROVER).');
-  const { body } = await callApi<unknown>(targetFrom(args.values, io.env), 'POST', `/api/runs/${encodeURIComponent(id as string)}/approval`, { decision, approver });
+  const { body } = await callApi<unknown>(targetFrom(args.values, io.env, io.cwd), 'POST', `/api/runs/${encodeURIComponent(id as string)}/approval`, { decision, approver });
   if (args.switches.has('json')) io.out(JSON.stringify(body, null, 2));
   else io.out(`${decision === 'approve' ? 'Approved' : 'Rejected'} ${id} as ${approver}.`);
   return 0;
@@ -111,7 +111,7 @@ export async function decideCommand(decision: 'approve' | 'reject', args: Parsed
 
 export async function exportCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [id] = positionals(args, ['run']);
-  const { body } = await callApi<unknown>(targetFrom(args.values, io.env), 'GET', `/api/runs/${encodeURIComponent(id as string)}/history`);
+  const { body } = await callApi<unknown>(targetFrom(args.values, io.env, io.cwd), 'GET', `/api/runs/${encodeURIComponent(id as string)}/history`);
   const file = path.resolve(io.cwd, args.values.get('out') ?? `${(id as string).replace(/[^\w.-]/g, '_')}.history.json`);
   await writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
   if (args.switches.has('json')) io.out(JSON.stringify({ instanceId: id, file }));
