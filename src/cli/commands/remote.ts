@@ -13,7 +13,29 @@ interface CatalogueEntry {
   name: string;
   title?: string;
   version?: string;
-  trigger?: { enabled?: boolean };
+  trigger?: { enabled?: boolean } & Record<string, unknown>;
+  permissions?: { api: string; kind: string; name: string; grantedBy: string }[];
+}
+
+/** The trigger's criteria on one line: `analyticRuleIds a, b; severities High; eventTypes Create`. */
+export function triggerSummary(trigger: CatalogueEntry['trigger']): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(trigger ?? {})) {
+    if (key === 'enabled' || value === undefined) continue;
+    if (Array.isArray(value)) parts.push(`${key} ${value.map(String).join(', ')}`);
+    else if (typeof value === 'object' && value !== null) {
+      const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${Array.isArray(v) ? (v.length ? v.join('|') : '(present)') : String(v)}`);
+      parts.push(`${key} ${entries.join(', ')}`);
+    } else parts.push(`${key} ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  }
+  return parts.join('; ') || 'no criteria (every incident)';
+}
+
+/** The permissions on one line: `Sentinel 'Microsoft Sentinel Responder' (deployment), Graph 'User.Read.All' (manual)`. */
+export function permissionSummary(permissions: CatalogueEntry['permissions']): string {
+  if (!permissions) return 'not declared (the playbook lists no actions; soar doctor counts every action for it)';
+  if (permissions.length === 0) return 'none';
+  return permissions.map((p) => `${p.api} '${p.name}' (${p.grantedBy === 'arm' ? 'deployment' : 'manual'})`).join(', ');
 }
 
 export async function playbooksCommand(args: ParsedArgs, io: Io): Promise<number> {
@@ -26,6 +48,8 @@ export async function playbooksCommand(args: ParsedArgs, io: Io): Promise<number
   const list = Array.isArray(body) ? body : ((body as { playbooks?: unknown }).playbooks as unknown[] | undefined) ?? [];
   for (const p of list as CatalogueEntry[]) {
     io.out(`${p.name}${p.version ? `@${p.version}` : ''}${p.trigger?.enabled === false ? ' (disabled)' : ''}${p.title ? `  ${p.title}` : ''}`);
+    io.out(`    trigger: ${triggerSummary(p.trigger)}`);
+    io.out(`    permissions: ${permissionSummary(p.permissions)}`);
   }
   if (list.length === 0) io.out('No playbooks.');
   return 0;
