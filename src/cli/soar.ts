@@ -49,7 +49,7 @@ const commands: Record<string, Command> = {
   },
   doctor: {
     flags: flags(['app']),
-    usage: ['doctor [--app dir]', 'the permissions every action needs; check settings, endpoints and the app'],
+    usage: ['doctor [--app dir]', "the permissions the built playbooks need (disabled ones too); local settings, their endpoints, and that the app answers"],
     run: async (a, io) => (await local()).doctorCommand(a, io),
   },
 };
