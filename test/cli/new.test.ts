@@ -90,7 +90,7 @@ test('the new, disabled playbook shows in soar playbooks and soar doctor, so its
     listed.stdout,
     /^triage-example@0\.1\.0 \(disabled\) {2}Triage example\n {4}trigger: titlePattern "Triage example"; eventTypes Create\n {4}permissions: Sentinel 'Microsoft Sentinel Responder' \(deployment\)$/m,
   );
-  assert.match(listed.stdout, /^secret-committed@\S+ {2}.*\n {4}trigger: analyticRuleIds [^\n]+\n {4}permissions: .*GitHub 'administration:write' \(manual\)/m);
+  assert.match(listed.stdout, /^secret-committed@\S+ {2}.*\n {4}trigger: analyticRuleIds [^\n]+\n {4}permissions: .*GitHub [^;]*'administration:write'[^;]* \(manual\)/m);
 
   const doctor = await run([soar, 'doctor'], { ...env.settings, PUBLIC_BASE_URL: 'http://localhost:7071', SOAR_URL: env.host.url });
   assert.match(doctor.stdout, /^Permissions the \d+ playbook\(s\) need, \d+ enabled and 1 disabled \(.*triage-example \(disabled\).*\):$/m);

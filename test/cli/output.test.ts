@@ -37,9 +37,11 @@ test('soar playbooks: the trigger summary and the permissions of each playbook',
   assert.equal(
     permissionSummary([
       { api: 'Sentinel', kind: 'azureRole', name: 'Microsoft Sentinel Responder', grantedBy: 'arm' },
+      { api: 'GitHub', kind: 'githubAppPermission', name: 'metadata:read', grantedBy: 'manual' },
+      { api: 'ACS', kind: 'azureRole', name: 'Communication and Email Service Owner', grantedBy: 'arm' },
       { api: 'GitHub', kind: 'githubAppPermission', name: 'administration:write', grantedBy: 'manual' },
     ]),
-    "Sentinel 'Microsoft Sentinel Responder' (deployment), GitHub 'administration:write' (manual)",
+    "Sentinel 'Microsoft Sentinel Responder' (deployment); GitHub 'metadata:read', 'administration:write' (manual); ACS 'Communication and Email Service Owner' (deployment)",
   );
   assert.match(permissionSummary(undefined), /^not declared/);
 });

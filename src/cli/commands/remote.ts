@@ -31,11 +31,22 @@ export function triggerSummary(trigger: CatalogueEntry['trigger']): string {
   return parts.join('; ') || 'no criteria (every incident)';
 }
 
-/** The permissions on one line: `Sentinel 'Microsoft Sentinel Responder' (deployment), Graph 'User.Read.All' (manual)`. */
+/**
+ * The permissions on one line, by API and by who grants them:
+ * `Sentinel 'Microsoft Sentinel Responder' (deployment); GitHub 'metadata:read', 'administration:write' (manual)`.
+ */
 export function permissionSummary(permissions: CatalogueEntry['permissions']): string {
   if (!permissions) return 'not declared (the playbook lists no actions; soar doctor counts every action for it)';
   if (permissions.length === 0) return 'none';
-  return permissions.map((p) => `${p.api} '${p.name}' (${p.grantedBy === 'arm' ? 'deployment' : 'manual'})`).join(', ');
+  const groups = new Map<string, string[]>();
+  for (const p of permissions) {
+    const group = `${p.api}|${p.grantedBy === 'arm' ? 'deployment' : 'manual'}`;
+    groups.set(group, [...(groups.get(group) ?? []), `'${p.name}'`]);
+  }
+  return [...groups].map(([group, names]) => {
+    const [api, grantedBy] = group.split('|');
+    return `${api} ${names.join(', ')} (${grantedBy})`;
+  }).join('; ');
 }
 
 export async function playbooksCommand(args: ParsedArgs, io: Io): Promise<number> {
