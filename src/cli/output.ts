@@ -35,11 +35,26 @@ export function runHeader(run: RunSummary): string {
   return `${run.playbook} · ${run.instanceId} · ${run.status}${run.dryRun ? ' (dry run)' : ''} · ${incident}`;
 }
 
+/** `soar show`: each step with its start time, then its result (planned input for a dry run's step) or error. */
 export function timelineText(run: RunDetail): string[] {
   const lines = [runHeader(run), `  started ${run.createdAt}, last update ${run.lastUpdatedAt}`];
   if (run.timeline.length === 0) lines.push('  (no steps yet)');
-  for (const step of run.timeline) lines.push(stepLine(step));
+  for (const step of run.timeline) lines.push(...detailedStepLines(step));
   return [...lines, ...outcomeText(run)];
+}
+
+function detailedStepLines(step: TimelineStep): string[] {
+  const duration = step.durationInMs === undefined ? '' : ` (${formatDuration(step.durationInMs)})`;
+  const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
+  const lines = [`  ${marks[step.status]} ${step.title}${duration}${attempts} · started ${step.startedAt}`];
+  if (step.error) lines.push(`      error: ${step.error}`);
+  else if (step.status === 'planned') lines.push(`      planned: ${plannedInput(step.result).replace(/^: /, '') || '(no input)'}`);
+  else if (step.result !== undefined) lines.push(`      result: ${clip(JSON.stringify(step.result))}`);
+  return lines;
+}
+
+function clip(text: string): string {
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
 /** The plan of a dry run and the run's output. */
@@ -72,6 +87,5 @@ function plannedInput(result: unknown): string {
   if (typeof input !== 'object' || input === null) return '';
   // The incident is the run's own; what else the action would get is the interesting part.
   const { incidentId: _incidentId, ...rest } = input as Record<string, unknown>;
-  const text = JSON.stringify(rest);
-  return `: ${text.length > 160 ? `${text.slice(0, 160)}…` : text}`;
+  return `: ${clip(JSON.stringify(rest))}`;
 }

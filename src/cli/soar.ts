@@ -49,7 +49,7 @@ const commands: Record<string, Command> = {
   },
   doctor: {
     flags: flags(['app']),
-    usage: ['doctor [--app dir]', 'the permissions every action needs; check settings, endpoints and the app'],
+    usage: ['doctor [--app dir]', "the permissions the built playbooks need (disabled ones too); local settings, their endpoints, and that the app answers"],
     run: async (a, io) => (await local()).doctorCommand(a, io),
   },
 };
@@ -61,7 +61,8 @@ function help(): string {
     ...Object.values(commands).map((c) => `  soar ${c.usage[0]}\n      ${c.usage[1]}`),
     '',
     'Options for every command: --json (machine-readable output), --url <app URL> (or SOAR_URL, default',
-    'http://localhost:7071), --key <function key> (or SOAR_KEY), --help.',
+    'http://localhost:7071), --key <function key> (or SOAR_KEY; for a local host, the function key in the',
+    'nearest .soar/host-keys.json from the current folder up), --help.',
     'Exit codes: 0 ok, 1 failure, 2 usage error.',
   ].join('\n');
 }

@@ -22,6 +22,8 @@ export type { Mount } from './http/server.js';
 export const defaultPort = 7071;
 export const defaultHubName = 'SoarHub';
 export const hubNameSetting = 'DURABLE_TASK_HUB_NAME';
+/** The app's public URL setting (approval and run links); the host sets it to its own URL when it is empty. */
+export const publicBaseUrlSetting = 'PUBLIC_BASE_URL';
 
 export interface StartHostOptions {
   /** The app folder: package.json (its `main` names the built entry), host.json, local.settings.json. */
@@ -155,6 +157,16 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
       process.env.WEBSITE_HOSTNAME = `127.0.0.1:${server.port}`;
       cleanups.push(() => {
         delete process.env.WEBSITE_HOSTNAME;
+      });
+    }
+    // The app's approval and run links (PUBLIC_BASE_URL) point at this host unless a URL is configured, so they
+    // follow --port (the app's own fallback is http://localhost:7071).
+    if (!process.env[publicBaseUrlSetting]) {
+      const previous = process.env[publicBaseUrlSetting];
+      process.env[publicBaseUrlSetting] = baseUrl;
+      cleanups.push(() => {
+        if (previous === undefined) delete process.env[publicBaseUrlSetting];
+        else process.env[publicBaseUrlSetting] = previous;
       });
     }
 

@@ -6,10 +6,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../sandbox/index.js';
-import { startHost, type LocalHost } from './index.js';
+import { approvalSigningKeyFileName, approvalSigningKeySetting, localApprovalSigningKey } from './approvalKey.js';
+import { publicBaseUrlSetting, startHost, type LocalHost } from './index.js';
 import type { KeySource } from './http/keys.js';
 import { functionKeySetting, masterKeySetting } from './http/keys.js';
 import { HostLogger } from './log.js';
+import { readSettings } from './settings.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -17,6 +19,7 @@ const usage = `Usage: npm start -- [options]
   --port <n>      HTTP port (default: Host.LocalHttpPort in local.settings.json, else 7071)
   --app <dir>     the Function app folder (default: ${repoRoot})
   --store <file>  SQLite file of the durable store (default: <app>/.soar/host.sqlite)
+  --world <file>  seed the sandbox from this world file (the slices it names replace the default ones)
   --no-sandbox    do not start the sandbox; the app uses the settings in local.settings.json
   --verbose       debug lines too (each sandbox request, library messages)
   --help          this text`;
@@ -26,6 +29,8 @@ interface Cli {
   appDir: string;
   storePath: string;
   sandbox: boolean;
+  /** A sandbox world file: its slices replace the default seed world's. */
+  world: string | undefined;
   verbose: boolean;
 }
 
@@ -36,6 +41,7 @@ function parseCli(argv: string[]): Cli | undefined {
       port: { type: 'string' },
       app: { type: 'string' },
       store: { type: 'string' },
+      world: { type: 'string' },
       'no-sandbox': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -49,11 +55,13 @@ function parseCli(argv: string[]): Cli | undefined {
     if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}".`);
   }
   const appDir = path.resolve(values.app ?? repoRoot);
+  if (values.world !== undefined && values['no-sandbox']) throw new Error('--world seeds the sandbox: it cannot go with --no-sandbox.');
   return {
     port,
     appDir,
     storePath: path.resolve(values.store ?? path.join(appDir, '.soar', 'host.sqlite')),
     sandbox: !values['no-sandbox'],
+    world: values.world === undefined ? undefined : path.resolve(values.world),
     verbose: values.verbose,
   };
 }
@@ -69,7 +77,26 @@ function describeKey(source: KeySource, appDir: string): string {
   }
 }
 
-function banner(host: LocalHost, cli: Cli, sandbox: Sandbox | undefined): string {
+/** Where the approval signing key comes from: a setting, the key npm start keeps for the sandbox, or nowhere. */
+type ApprovalKeySource = KeySource | { kind: 'unset' };
+
+function describeApprovalKey(source: ApprovalKeySource, appDir: string): string {
+  return source.kind === 'unset' ? 'not set: approval links answer 503' : describeKey(source, appDir);
+}
+
+/**
+ * With the sandbox, approvals must work without a local.settings.json: when neither the environment nor
+ * local.settings.json sets APPROVAL_SIGNING_KEY, the key kept in .soar/ (generated on the first start) is used.
+ */
+async function approvalSigningKey(cli: Cli, soarDir: string): Promise<{ source: ApprovalKeySource; key?: string }> {
+  const configured = process.env[approvalSigningKeySetting] || (await readSettings(cli.appDir)).local[approvalSigningKeySetting];
+  if (configured) return { source: { kind: 'setting', setting: approvalSigningKeySetting } };
+  if (!cli.sandbox) return { source: { kind: 'unset' } };
+  const file = path.join(soarDir, approvalSigningKeyFileName);
+  return { source: { kind: 'file', file }, key: await localApprovalSigningKey(file) };
+}
+
+function banner(host: LocalHost, cli: Cli, sandbox: Sandbox | undefined, approvalKey: ApprovalKeySource): string {
   const lines: string[] = ['', 'Functions:', ''];
   const http = new Set(host.httpFunctions.map((f) => f.name));
   for (const f of [...host.httpFunctions].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -89,7 +116,10 @@ function banner(host: LocalHost, cli: Cli, sandbox: Sandbox | undefined): string
     `Settings: ${host.settingsFile ?? 'no local.settings.json (copy local.settings.sample.json)'}`,
     `Function key (${functionKeySetting}): ${describeKey(host.keys.functionKeySource, cli.appDir)}`,
     `Master key (${masterKeySetting}): ${describeKey(host.keys.masterKeySource, cli.appDir)}`,
+    `Approval signing key (${approvalSigningKeySetting}): ${describeApprovalKey(approvalKey, cli.appDir)}`,
+    `Approval and run links (${publicBaseUrlSetting}): ${process.env[publicBaseUrlSetting] ?? ''}`,
     sandbox ? `Sandbox: ${sandbox.url} (its settings override local.settings.json; --no-sandbox to turn it off)` : 'Sandbox: off',
+    ...(sandbox ? [`Sandbox world: ${cli.world ? `${cli.world} over the default seed world` : 'the default seed world'}`] : []),
     '',
     'Press Ctrl+C to stop.',
     '',
@@ -144,18 +174,25 @@ async function main(): Promise<void> {
     if (cli.sandbox) {
       // Loaded only when wanted: its TLS and emulator modules are the slow part of starting.
       const { startSandbox } = await import('../sandbox/index.js');
-      sandbox = await startSandbox({ caFile: path.join(soarDir, 'sandbox-ca.pem'), log: (line) => logger.debug(`Sandbox: ${line}`) });
+      sandbox = await startSandbox({
+        caFile: path.join(soarDir, 'sandbox-ca.pem'),
+        ...(cli.world ? { world: cli.world } : {}),
+        log: (line) => logger.debug(`Sandbox: ${line}`),
+      });
       logger.redactor.addSecretSettings(sandbox.appSettings);
     }
+    const approvalKey = await approvalSigningKey(cli, soarDir);
+    if (approvalKey.key) logger.redactor.addValues([approvalKey.key]);
+    const settings = { ...sandbox?.appSettings, ...(approvalKey.key ? { [approvalSigningKeySetting]: approvalKey.key } : {}) };
     host = await startHost({
       appDir: cli.appDir,
       storePath: cli.storePath,
       keysFile: path.join(soarDir, 'host-keys.json'),
       logger,
       ...(cli.port === undefined ? {} : { port: cli.port }),
-      ...(sandbox ? { settings: sandbox.appSettings } : {}),
+      settings,
     });
-    process.stdout.write(banner(host, cli, sandbox) + '\n');
+    process.stdout.write(banner(host, cli, sandbox, approvalKey.source) + '\n');
   } catch (err) {
     logger.error(`The host did not start: ${(err as Error).message}`);
     await stop().catch(() => undefined);

@@ -124,7 +124,6 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     SENTINEL_SUBSCRIPTION_ID: sentinel.subscriptionId,
     SENTINEL_RESOURCE_GROUP: sentinel.resourceGroup,
     SENTINEL_WORKSPACE_NAME: sentinel.workspaceName,
-    SENTINEL_WORKSPACE_ID: sentinel.workspaceId,
     SOC_MAILBOX,
     ...(options.caFile ? { SOAR_EXTRA_CA_FILE: options.caFile } : {}),
   };

@@ -49,7 +49,7 @@ test('soar validate reports duplicate names, bad triggers and determinism findin
   assert.match(text, /playbooks\/clock\.ts:2:\d+/);
 });
 
-test('soar doctor lists the permissions the enabled playbooks need and checks settings, endpoints and the app', async () => {
+test('soar doctor lists the permissions the playbooks need and checks settings, endpoints and the app', async () => {
   env = await startEnv();
   const app = path.join(temp, 'project');
   mkdirSync(app);
@@ -57,7 +57,7 @@ test('soar doctor lists the permissions the enabled playbooks need and checks se
   const base = { PATH: process.env['PATH'], ...env.settings, PUBLIC_BASE_URL: 'http://localhost:7071', SOAR_URL: env.host.url, SOAR_KEY: env.host.functionKey };
   const ok = await soar(['doctor', '--app', app], base);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-  assert.match(ok.stdout, /^Permissions the \d+ enabled playbook\(s\) need \(.*secret-committed.*\):$/m);
+  assert.match(ok.stdout, /^Permissions the (\d+) playbook\(s\) need, \1 enabled and 0 disabled \(.*secret-committed.*\):$/m);
   assert.match(ok.stdout, /^ {2}Sentinel azureRole 'Microsoft Sentinel Responder' \(granted by the deployment\) — .*sentinel\.addComment/m);
   assert.match(ok.stdout, /^ {2}Graph graphAppRole 'User\.RevokeSessions\.All'/m);
   assert.match(ok.stdout, /^ {2}✓ GitHub$/m);
@@ -81,4 +81,31 @@ test('soar doctor lists the permissions the enabled playbooks need and checks se
   assert.equal(report.app.ok, false);
   assert.match(report.app.detail, /function key/);
   assert.doesNotMatch(broken.stdout + broken.stderr, new RegExp(env.host.functionKey));
+});
+
+test('soar doctor lists disabled playbooks too, marked, so their permissions can be granted before enabling them', async () => {
+  assert.ok(env, 'the previous test started the host');
+  const app = path.join(temp, 'staged');
+  mkdirSync(path.join(app, 'dist/playbooks'), { recursive: true });
+  mkdirSync(path.join(app, 'dist/src/actions'), { recursive: true });
+  writeFileSync(path.join(app, 'dist/src/actions/index.js'), `export * from ${JSON.stringify(path.join(dist, 'src/actions/index.js'))};\n`);
+  const entry = (name: string, enabled: boolean, actions: string[]) => ({ name, title: name, version: '1.0.0', orchestrationName: `playbook-${name}`, trigger: { titlePattern: name, enabled }, actions });
+  writeFileSync(
+    path.join(app, 'dist/playbooks/catalogue.js'),
+    `export const catalogue = ${JSON.stringify([entry('live-one', true, ['sentinel.addComment']), entry('staged-one', false, ['sentinel.addComment', 'entra.revokeSignInSessions'])])};\n`,
+  );
+  const base = { PATH: process.env['PATH'], ...env!.settings, PUBLIC_BASE_URL: 'http://localhost:7071', SOAR_URL: env!.host.url, SOAR_KEY: env!.host.functionKey };
+  const text = await soar(['doctor', '--app', app], base);
+  assert.equal(text.code, 0, text.stdout + text.stderr);
+  assert.match(text.stdout, /^Permissions the 2 playbook\(s\) need, 1 enabled and 1 disabled \(live-one, staged-one \(disabled\)\):$/m);
+  assert.match(text.stdout, /^ {2}Sentinel azureRole 'Microsoft Sentinel Responder' \(granted by the deployment\) — sentinel\.addComment; for live-one, staged-one \(disabled\)$/m);
+  assert.match(
+    text.stdout,
+    /^ {2}Graph graphAppRole 'User\.RevokeSessions\.All' \(granted manually\) — entra\.revokeSignInSessions; for staged-one \(disabled\) \[only disabled playbooks need it so far\]$/m,
+  );
+
+  const json = await soar(['doctor', '--app', app, '--json'], base);
+  const report = JSON.parse(json.stdout) as { playbooks: { name: string; enabled: boolean }[]; permissions: { name: string; playbooks: string[] }[] };
+  assert.deepEqual(report.playbooks, [{ name: 'live-one', enabled: true }, { name: 'staged-one', enabled: false }]);
+  assert.deepEqual(report.permissions.find((p) => p.name === 'User.RevokeSessions.All')?.playbooks, ['staged-one']);
 });

@@ -49,6 +49,14 @@ test('soar new scaffolds a playbook whose own test passes unedited, which valida
   const created = await run([soar, 'new', 'triage-example']);
   assert.equal(created.code, 0, created.stderr);
   assert.match(created.stdout, /^Created playbooks\/triage-example\.ts and test\/playbooks\/triage-example\.test\.ts; listed triage-example in playbooks\/catalogue\.ts\.$/m);
+  // The hints name commands that run on the project's Node (npm scripts, npx), and the fixture they name exists.
+  assert.match(created.stdout, /^Next: npm run test:file -- dist\/test\/playbooks\/triage-example\.test\.js$/m);
+  const hint = /^Then, with the host running \(npm start\): npx soar (run triage-example --incident (\S+) --dry-run)$/m.exec(created.stdout);
+  assert.ok(hint, created.stdout);
+  const scaffold = readFileSync(path.join(project, 'playbooks/triage-example.ts'), 'utf8');
+  assert.ok(scaffold.includes(`\`npx soar ${hint[1]}\` shows the plan`), 'the scaffold comment gives the same command');
+  const pkg = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  assert.equal(pkg.scripts['test:file'], 'npm run build && node --test', 'npm run test:file -- <file> builds, then runs that file');
   const catalogue = readFileSync(path.join(project, 'playbooks/catalogue.ts'), 'utf8');
   assert.match(catalogue, /^import \{ triageExample \} from '\.\/triage-example\.js';$/m);
   assert.match(catalogue, /, triageExample\];/);
@@ -64,12 +72,28 @@ test('soar new scaffolds a playbook whose own test passes unedited, which valida
   assert.equal(validate.code, 0, validate.stdout + validate.stderr);
   assert.match(validate.stdout, /all valid\.$/m);
 
-  env = await startEnv({ appDir: project });
-  const dry = await run([soar, 'run', 'triage-example', '--incident', 'test/fixtures/incidents/new-country-github.json', '--dry-run', '--poll-ms', '50'], {
-    SOAR_URL: env.host.url, SOAR_KEY: env.host.functionKey,
-  });
+  // As npm start does, the host keeps its keys in the project's .soar/, where soar finds the function key.
+  env = await startEnv({ appDir: project, keysFile: path.join(project, '.soar', 'host-keys.json') });
+  const dry = await run([soar, ...hint[1].split(' '), '--poll-ms', '50'], { SOAR_URL: env.host.url });
   assert.equal(dry.code, 0, dry.stdout + dry.stderr);
   assert.match(dry.stdout, /^Plan \(nothing was changed; these actions would run\):$/m);
   assert.match(dry.stdout, /^ {2}1\. Update incident: \{"labelsToAdd":\["soar:triage-example"\]\}$/m);
   assert.match(dry.stdout, /^ {2}2\. Add incident comment: .*looked at this incident/m);
+});
+
+test('the new, disabled playbook shows in soar playbooks and soar doctor, so its permissions can be granted before enabling it', async () => {
+  assert.ok(env, 'the previous test started the host on the project copy');
+  const soar = path.join(project, 'dist/src/cli/soar.js');
+  const listed = await run([soar, 'playbooks'], { SOAR_URL: env.host.url });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(
+    listed.stdout,
+    /^triage-example@0\.1\.0 \(disabled\) {2}Triage example\n {4}trigger: titlePattern "Triage example"; eventTypes Create\n {4}permissions: Sentinel 'Microsoft Sentinel Responder' \(deployment\)$/m,
+  );
+  assert.match(listed.stdout, /^secret-committed@\S+ {2}.*\n {4}trigger: analyticRuleIds [^\n]+\n {4}permissions: .*GitHub [^;]*'administration:write'[^;]* \(manual\)/m);
+
+  const doctor = await run([soar, 'doctor'], { ...env.settings, PUBLIC_BASE_URL: 'http://localhost:7071', SOAR_URL: env.host.url });
+  assert.match(doctor.stdout, /^Permissions the \d+ playbook\(s\) need, \d+ enabled and 1 disabled \(.*triage-example \(disabled\).*\):$/m);
+  assert.match(doctor.stdout, /^ {2}Sentinel azureRole 'Microsoft Sentinel Responder' .*; for .*triage-example \(disabled\)/m);
+  assert.match(doctor.stdout, /^ {2}✓ app http:\/\/127\.0\.0\.1:\d+: GET \/api\/playbooks answered$/m);
 });

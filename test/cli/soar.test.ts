@@ -38,7 +38,10 @@ function soar(args: string[], extraEnv: Record<string, string> = {}): Promise<Re
 test('soar playbooks, run --wait with live steps, runs, show, export', async () => {
   const playbooks = await soar(['playbooks']);
   assert.equal(playbooks.code, 0, playbooks.stderr);
-  assert.match(playbooks.stdout, /^ops-label@1\.0\.0 {2}Label and comment$/m);
+  assert.match(
+    playbooks.stdout,
+    /^ops-label@1\.0\.0 {2}Label and comment\n {4}trigger: titlePattern "ops-label"; eventTypes Create\n {4}permissions: not declared \(the playbook lists no actions; soar doctor counts every action for it\)$/m,
+  );
 
   const run = await soar(['run', 'ops-label', '--incident', '106', '--wait', '--poll-ms', '50']);
   assert.equal(run.code, 0, run.stderr + run.stdout);
@@ -58,7 +61,8 @@ test('soar playbooks, run --wait with live steps, runs, show, export', async () 
   const show = await soar(['show', 'ops-label-inc-branch-protection-removed-github-create']);
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /^ops-label · ops-label-inc-branch-protection-removed-github-create · Completed · incident #106 /m);
-  assert.match(show.stdout, /✓ Read playbook settings/);
+  assert.match(show.stdout, /^ {2}✓ Read playbook settings \(\d+(\.\d)? m?s\) · started \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n {6}result: \{"overrides":\{\}/m);
+  assert.match(show.stdout, /^ {2}✓ Update incident \(\d+(\.\d)? m?s\) · started \S+Z\n {6}result: \{"id":"\/subscriptions\//m);
 
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'soar-export-')), 'run.json');
   const exported = await soar(['export', 'ops-label-inc-branch-protection-removed-github-create', '--out', out]);
@@ -76,6 +80,10 @@ test('soar run --dry-run on a fixture incident file shows the plan and changes n
   assert.match(result.stdout, /^Plan \(nothing was changed; these actions would run\):$/m);
   assert.match(result.stdout, /^ {2}1\. Update incident: \{"labelsToAdd":\["triaged-by-soar"\]/m);
   assert.match(result.stdout, /^ {2}◇ Update incident \(\d+ m?s\) \[planned\]$/m);
+  const id = /^Started (\S+)$/m.exec(result.stdout)?.[1];
+  assert.ok(id, result.stdout);
+  const show = await soar(['show', id]);
+  assert.match(show.stdout, /^ {2}◇ Update incident \(\d+ m?s\) · started \S+Z\n {6}planned: \{"labelsToAdd":\["triaged-by-soar"\]\}$/m);
   assert.equal(JSON.stringify(env.sandbox.world().sentinel.incidents.find((i) => i.name === 'inc-repo-deleted-github')!.properties.labels), before);
 });
 

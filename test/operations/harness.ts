@@ -27,7 +27,7 @@ export interface Env {
 }
 
 /** The operations test app, or the app in `appDir` (its package.json `main`). */
-export async function startEnv(options: { appDir?: string } = {}): Promise<Env> {
+export async function startEnv(options: { appDir?: string; keysFile?: string } = {}): Promise<Env> {
   const caFile = path.join(mkdtempSync(path.join(tmpdir(), 'soar-ops-')), 'sandbox-ca.pem');
   const sandbox = await startSandbox({ caFile });
   const settings = {
@@ -43,6 +43,7 @@ export async function startEnv(options: { appDir?: string } = {}): Promise<Env> 
     port: 0,
     settings,
     logger: new HostLogger({ mode: 'silent' }),
+    ...(options.keysFile ? { keysFile: options.keysFile } : {}),
   });
   const api: Env['api'] = async (method, route, body) => {
     const response = await fetch(`${host.url}${route}`, {

@@ -180,3 +180,13 @@ async function waitFor(check: () => Promise<boolean>): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+test('with no PUBLIC_BASE_URL, the run links in comments point at the host on its own port', async () => {
+  assert.notEqual(env.host.port, 7071);
+  const started = await env.api<ManualRunResponse>('POST', '/api/playbooks/ops-label/runs', { incidentNumber: 101, force: true });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  assert.equal((await env.finished(started.body.instanceId)).status, 'Completed');
+  const comments = incidentOf('inc-repo-deleted-github').comments.map((c) => (c.properties as { message: string }).message);
+  const link = `href="${env.host.url}/api/runs/${started.body.instanceId}"`;
+  assert.ok(comments.some((c) => c.includes(link)), `no comment links ${link}:\n${comments.join('\n')}`);
+});

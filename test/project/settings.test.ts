@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { startSandbox } from '../../src/sandbox/index.js';
 import {
   FUNCTIONS_HOST_SETTINGS,
   LOCAL_HOST_SETTINGS,
@@ -91,4 +92,15 @@ test("the README's settings table explains every setting of the sample, and the 
   assert.ok(documented.has('PLAYBOOK_<NAME>_<SETTING>'), 'the playbook setting overrides are explained');
   const stale = [...documented].filter((name) => !sampleNames.includes(name) && name !== 'PLAYBOOK_<NAME>_<SETTING>');
   assert.deepEqual(stale, [], `README.md documents settings the sample does not have: ${stale.join(', ')}`);
+});
+
+test('every setting the sandbox gives the app is one the app reads, and in the sample', async () => {
+  const sandbox = await startSandbox();
+  try {
+    const given = Object.keys(sandbox.appSettings);
+    assert.deepEqual(given.filter((name) => !readByApp.has(name)), [], 'the sandbox sets settings nothing reads');
+    assert.deepEqual(given.filter((name) => !(name in sample.Values)), [], 'the sandbox sets settings the sample does not list');
+  } finally {
+    await sandbox.close();
+  }
 });

@@ -1,4 +1,4 @@
-// The release workflow: build and `npm test` on pushes and pull requests; on a tag, `npm run package` and a
+// The release workflow: build and `npm test` on pushes to main, v* tags and pull requests; on a tag, `npm run package` and a
 // Flex Consumption deployment with Azure/functions-action after an OIDC login; Node 22 throughout.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -89,10 +89,13 @@ export async function doctorCommand(args: ParsedArgs, io: Io): Promise<number> {
   const settings = { ...(await localSettings(appDir)), ...definedEnv(io.env) };
   const { allActions } = await importBuilt<{ allActions: readonly ActionInfo[] }>(appDir, 'src/actions/index.js');
   const { catalogue } = await importBuilt<{ catalogue: readonly CatalogueEntry[] }>(appDir, 'playbooks/catalogue.js');
-  // What the enabled playbooks can call: their declared actions, or every action when one declares none.
-  const enabled = catalogue.filter((p) => p.trigger.enabled !== false);
+  // What the playbooks can call: their declared actions, or every action when one declares none. Disabled ones
+  // count too (marked), so a new playbook's permissions can be granted before its trigger is enabled.
+  const isDisabled = (p: CatalogueEntry): boolean => p.trigger.enabled === false;
+  const disabled = new Set(catalogue.filter(isDisabled).map((p) => p.name));
+  const mark = (name: string): string => (disabled.has(name) ? `${name} (disabled)` : name);
   const permissions = new Map<string, { permission: Permission; actions: Set<string>; playbooks: Set<string> }>();
-  for (const playbook of enabled) {
+  for (const playbook of catalogue) {
     const actions = playbook.actions ? allActions.filter((a) => playbook.actions!.includes(a.name)) : allActions;
     for (const action of actions) {
       for (const permission of action.permissions) {
@@ -121,7 +124,7 @@ export async function doctorCommand(args: ParsedArgs, io: Io): Promise<number> {
     progress(`checking ${name} ${url} …`);
     endpoints.push({ name, url, ...(await reachable(url)) });
   }
-  const target = targetFrom(args.values, io.env);
+  const target = targetFrom(args.values, io.env, appDir);
   progress(`checking the app at ${target.url} …`);
   let app: { url: string; ok: boolean; detail: string };
   try {
@@ -135,12 +138,18 @@ export async function doctorCommand(args: ParsedArgs, io: Io): Promise<number> {
     .map((p) => ({ ...p.permission, actions: [...p.actions].sort(), playbooks: [...p.playbooks].sort() }))
     .sort((a, b) => `${a.api}${a.name}`.localeCompare(`${b.api}${b.name}`));
   if (args.switches.has('json')) {
-    io.out(JSON.stringify({ ok, permissions: permissionList, settings: settingResults, endpoints, app }, null, 2));
+    const playbooks = catalogue.map((p) => ({ name: p.name, enabled: !isDisabled(p) }));
+    io.out(JSON.stringify({ ok, playbooks, permissions: permissionList, settings: settingResults, endpoints, app }, null, 2));
     return ok ? 0 : 1;
   }
-  io.out(`Permissions the ${enabled.length} enabled playbook(s) need (${enabled.map((p) => p.name).join(', ') || 'none'}):`);
+  const enabledCount = catalogue.length - disabled.size;
+  io.out(`Permissions the ${catalogue.length} playbook(s) need, ${enabledCount} enabled and ${disabled.size} disabled (${catalogue.map((p) => mark(p.name)).join(', ') || 'none'}):`);
   for (const p of permissionList) {
-    io.out(`  ${p.api} ${p.kind} '${p.name}' (granted ${p.grantedBy === 'arm' ? 'by the deployment' : 'manually'}) — ${p.actions.join(', ')}`);
+    const onlyDisabled = p.playbooks.every((name) => disabled.has(name));
+    io.out(
+      `  ${p.api} ${p.kind} '${p.name}' (granted ${p.grantedBy === 'arm' ? 'by the deployment' : 'manually'}) — ${p.actions.join(', ')}; ` +
+        `for ${p.playbooks.map(mark).join(', ')}${onlyDisabled ? ' [only disabled playbooks need it so far]' : ''}`,
+    );
   }
   io.out('Settings:');
   for (const s of settingResults) io.out(`  ${s.ok ? '✓' : '✗'} ${s.need}${s.ok ? '' : `: missing ${s.missing.join(', ')}`}`);

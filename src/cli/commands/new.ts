@@ -29,8 +29,8 @@ export async function newCommand(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
   io.out(`Created ${created.join(' and ')}; listed ${name} in playbooks/catalogue.ts.`);
-  io.out('Next: npm run build && node --test dist/test/playbooks/' + `${name}.test.js`);
-  io.out(`Then, with the host running (npm start): soar run ${name} --incident test/fixtures/incidents/new-country-github.json --dry-run`);
+  io.out(`Next: npm run test:file -- dist/test/playbooks/${name}.test.js`);
+  io.out(`Then, with the host running (npm start): npx soar run ${name} --incident test/fixtures/incidents/new-country-github.json --dry-run`);
   return 0;
 }
 
@@ -62,7 +62,8 @@ export function playbookSource(name: string): string {
   return `// Runbook: ${titleCase(name)}.
 // 1. Label the incident, so analysts see that this playbook handled it.
 // 2. Comment on the incident.
-// Replace these steps with the runbook's; \`soar validate\` checks the file, \`soar run ${name} --dry-run\` shows the plan.
+// Replace these steps with the runbook's. \`npx soar validate\` checks the file; with \`npm start\` running,
+// \`npx soar run ${name} --incident test/fixtures/incidents/new-country-github.json --dry-run\` shows the plan.
 import { definePlaybook, html, sentinel, z } from '../src/sdk/index.js';
 
 export const ${camelCase(name)} = definePlaybook({

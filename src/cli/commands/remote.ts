@@ -13,12 +13,45 @@ interface CatalogueEntry {
   name: string;
   title?: string;
   version?: string;
-  trigger?: { enabled?: boolean };
+  trigger?: { enabled?: boolean } & Record<string, unknown>;
+  permissions?: { api: string; kind: string; name: string; grantedBy: string }[];
+}
+
+/** The trigger's criteria on one line: `analyticRuleIds a, b; severities High; eventTypes Create`. */
+export function triggerSummary(trigger: CatalogueEntry['trigger']): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(trigger ?? {})) {
+    if (key === 'enabled' || value === undefined) continue;
+    if (Array.isArray(value)) parts.push(`${key} ${value.map(String).join(', ')}`);
+    else if (typeof value === 'object' && value !== null) {
+      const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${Array.isArray(v) ? (v.length ? v.join('|') : '(present)') : String(v)}`);
+      parts.push(`${key} ${entries.join(', ')}`);
+    } else parts.push(`${key} ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  }
+  return parts.join('; ') || 'no criteria (every incident)';
+}
+
+/**
+ * The permissions on one line, by API and by who grants them:
+ * `Sentinel 'Microsoft Sentinel Responder' (deployment); GitHub 'metadata:read', 'administration:write' (manual)`.
+ */
+export function permissionSummary(permissions: CatalogueEntry['permissions']): string {
+  if (!permissions) return 'not declared (the playbook lists no actions; soar doctor counts every action for it)';
+  if (permissions.length === 0) return 'none';
+  const groups = new Map<string, string[]>();
+  for (const p of permissions) {
+    const group = `${p.api}|${p.grantedBy === 'arm' ? 'deployment' : 'manual'}`;
+    groups.set(group, [...(groups.get(group) ?? []), `'${p.name}'`]);
+  }
+  return [...groups].map(([group, names]) => {
+    const [api, grantedBy] = group.split('|');
+    return `${api} ${names.join(', ')} (${grantedBy})`;
+  }).join('; ');
 }
 
 export async function playbooksCommand(args: ParsedArgs, io: Io): Promise<number> {
   positionals(args, []);
-  const { body } = await callApi<unknown>(targetFrom(args.values, io.env), 'GET', '/api/playbooks');
+  const { body } = await callApi<unknown>(targetFrom(args.values, io.env, io.cwd), 'GET', '/api/playbooks');
   if (args.switches.has('json')) {
     io.out(JSON.stringify(body, null, 2));
     return 0;
@@ -26,6 +59,8 @@ export async function playbooksCommand(args: ParsedArgs, io: Io): Promise<number
   const list = Array.isArray(body) ? body : ((body as { playbooks?: unknown }).playbooks as unknown[] | undefined) ?? [];
   for (const p of list as CatalogueEntry[]) {
     io.out(`${p.name}${p.version ? `@${p.version}` : ''}${p.trigger?.enabled === false ? ' (disabled)' : ''}${p.title ? `  ${p.title}` : ''}`);
+    io.out(`    trigger: ${triggerSummary(p.trigger)}`);
+    io.out(`    permissions: ${permissionSummary(p.permissions)}`);
   }
   if (list.length === 0) io.out('No playbooks.');
   return 0;
@@ -37,7 +72,7 @@ export async function runCommand(args: ParsedArgs, io: Io): Promise<number> {
   if (!incident) throw new UsageError('soar run needs --incident <ARM id | number | file>.');
   const dryRun = args.switches.has('dry-run');
   const request: Record<string, unknown> = { ...(await incidentSelector(incident, io.cwd)), dryRun, force: args.switches.has('force') };
-  const target = targetFrom(args.values, io.env);
+  const target = targetFrom(args.values, io.env, io.cwd);
   const { body: started } = await callApi<ManualRunResponse>(target, 'POST', `/api/playbooks/${encodeURIComponent(playbook as string)}/runs`, request);
   // A dry run's plan exists only once it has finished, so a dry run always waits.
   if (!args.switches.has('wait') && !dryRun) {
@@ -64,7 +99,7 @@ export async function runsCommand(args: ParsedArgs, io: Io): Promise<number> {
     const v = args.values.get(name);
     if (v !== undefined) query.set(name, v);
   }
-  const target = targetFrom(args.values, io.env);
+  const target = targetFrom(args.values, io.env, io.cwd);
   let token = args.values.get('continuation-token');
   const runs: RunPage['runs'] = [];
   for (;;) {
@@ -84,7 +119,7 @@ export async function runsCommand(args: ParsedArgs, io: Io): Promise<number> {
 
 export async function showCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [id] = positionals(args, ['run']);
-  const run = await getRun(targetFrom(args.values, io.env), id as string);
+  const run = await getRun(targetFrom(args.values, io.env, io.cwd), id as string);
   if (args.switches.has('json')) io.out(JSON.stringify(run, null, 2));
   else for (const line of timelineText(run)) io.out(line);
   return 0;
@@ -93,7 +128,7 @@ export async function showCommand(args: ParsedArgs, io: Io): Promise<number> {
 export async function cancelCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [id] = positionals(args, ['run']);
   const reason = args.values.get('reason') ?? 'Cancelled from the soar CLI';
-  const { body } = await callApi<unknown>(targetFrom(args.values, io.env), 'POST', `/api/runs/${encodeURIComponent(id as string)}/cancel`, { reason });
+  const { body } = await callApi<unknown>(targetFrom(args.values, io.env, io.cwd), 'POST', `/api/runs/${encodeURIComponent(id as string)}/cancel`, { reason });
   if (args.switches.has('json')) io.out(JSON.stringify(body, null, 2));
   else io.out(`Cancelled ${id}.`);
   return 0;
@@ -103,7 +138,7 @@ export async function decideCommand(decision: 'approve' | 'reject', args: Parsed
   const [id] = positionals(args, ['run']);
   const approver = args.values.get('approver') ?? io.env['SOAR_APPROVER'] ?? io.env['USER'];
   if (!approver) throw new UsageError('Name the approver with --approver <e-mail> (or SOAR_APPROVER).');
-  const { body } = await callApi<unknown>(targetFrom(args.values, io.env), 'POST', `/api/runs/${encodeURIComponent(id as string)}/approval`, { decision, approver });
+  const { body } = await callApi<unknown>(targetFrom(args.values, io.env, io.cwd), 'POST', `/api/runs/${encodeURIComponent(id as string)}/approval`, { decision, approver });
   if (args.switches.has('json')) io.out(JSON.stringify(body, null, 2));
   else io.out(`${decision === 'approve' ? 'Approved' : 'Rejected'} ${id} as ${approver}.`);
   return 0;
@@ -111,7 +146,7 @@ export async function decideCommand(decision: 'approve' | 'reject', args: Parsed
 
 export async function exportCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [id] = positionals(args, ['run']);
-  const { body } = await callApi<unknown>(targetFrom(args.values, io.env), 'GET', `/api/runs/${encodeURIComponent(id as string)}/history`);
+  const { body } = await callApi<unknown>(targetFrom(args.values, io.env, io.cwd), 'GET', `/api/runs/${encodeURIComponent(id as string)}/history`);
   const file = path.resolve(io.cwd, args.values.get('out') ?? `${(id as string).replace(/[^\w.-]/g, '_')}.history.json`);
   await writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
   if (args.switches.has('json')) io.out(JSON.stringify({ instanceId: id, file }));
