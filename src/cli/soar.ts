@@ -99,5 +99,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
 // Run when executed (also through the package's bin symlink), not when a test imports main().
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  // `soar runs | head`: the reader closing the pipe early is not a failure of the command.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -135,3 +135,14 @@ test('soar replay: an exported run replays against its code and fails, naming th
   assert.equal(changed.code, 1, changed.stdout + changed.stderr);
   assert.match(changed.stdout, /does not replay: Non-deterministic workflow detected: at step \d+ .*sentinel-addComment.*sentinel-updateIncident/);
 });
+
+test('soar output piped into a reader that closes early (soar runs | head) ends quietly', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [soarJs, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // the reader is gone before soar writes anything
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
+});
