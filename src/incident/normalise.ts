@@ -25,6 +25,7 @@ import {
   type ArmIncident,
   type FieldError,
 } from './schema.js';
+import { parseIsoDateTime } from './time.js';
 import { isForbiddenKey, parseUntrustedJson, type JsonObject, type JsonValue } from './untrustedJson.js';
 
 export const TITLE_MAX = 1024;
@@ -313,7 +314,7 @@ function opt<K extends string>(key: K, value: string | null | undefined, max: nu
 }
 
 function optTime<K extends string>(key: K, value: string | null | undefined): { [P in K]?: string } {
-  return value == null ? {} : ({ [key]: new Date(Date.parse(value)).toISOString() } as { [P in K]: string });
+  return value == null ? {} : ({ [key]: parseIsoDateTime(value)!.toISOString() } as { [P in K]: string }); // validated by the schema
 }
 
 function dedupe<T>(list: readonly T[], key: (t: T) => string): T[] {

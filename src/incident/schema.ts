@@ -3,6 +3,7 @@
 // wherever a field is optional, because Logic Apps bodies carry them.
 import { z } from 'zod';
 import { CLASSIFICATIONS, EVENT_TYPES, SEVERITIES, STATUSES } from './model.js';
+import { parseIsoDateTime } from './time.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,7 +15,7 @@ const text = z.string();
 const optText = z.string().nullish();
 const optTime = z
   .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'ISO 8601 date-time' })
+  .refine((s) => parseIsoDateTime(s) !== undefined, { message: 'ISO 8601 date-time with Z or an offset' })
   .nullish();
 const stringList = z.array(z.string()).nullish();
 const jsonObject = z.record(z.string(), z.unknown());

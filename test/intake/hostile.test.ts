@@ -86,6 +86,25 @@ const cases: Case[] = [
     paths: ['object.properties.relatedEntities[1].properties.address'],
   },
   { name: 'time that is not a time', send: () => h.post(props((p) => (p.createdTimeUtc = 'yesterday'))), status: 400, code: 'invalid_incident', paths: ['object.properties.createdTimeUtc'] },
+  // Times: ISO 8601 date-times with a zone only (Date.parse would read "1" as 2001 and a zoneless time in the server's zone)
+  { name: 'time "1"', send: () => h.post(props((p) => (p.createdTimeUtc = '1'))), status: 400, code: 'invalid_incident', paths: ['object.properties.createdTimeUtc'] },
+  { name: 'time without a zone', send: () => h.post(props((p) => (p.lastModifiedTimeUtc = '2026-11-20T08:00:02'))), status: 400, code: 'invalid_incident', paths: ['object.properties.lastModifiedTimeUtc'] },
+  { name: 'time as an RFC 2822 date', send: () => h.post(props((p) => (p.firstActivityTimeUtc = 'Fri, 20 Nov 2026 08:00:02 GMT'))), status: 400, code: 'invalid_incident', paths: ['object.properties.firstActivityTimeUtc'] },
+  { name: 'a day February does not have', send: () => h.post(props((p) => (p.createdTimeUtc = '2026-02-30T08:00:00Z'))), status: 400, code: 'invalid_incident', paths: ['object.properties.createdTimeUtc'] },
+  { name: 'an offset beyond 23 hours', send: () => h.post(props((p) => (p.createdTimeUtc = '2026-11-20T08:00:00+24:00'))), status: 400, code: 'invalid_incident', paths: ['object.properties.createdTimeUtc'] },
+  {
+    name: 'alert and comment times without a zone',
+    send: () =>
+      h.post(
+        props((p) => {
+          p.alerts[0].properties.startTimeUtc = '2026-11-20';
+          p.comments = [{ properties: { message: 'x', createdTimeUtc: '2026-11-20 08:00:00' } }];
+        }),
+      ),
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['object.properties.alerts[0].properties.startTimeUtc', 'object.properties.comments[0].properties.createdTimeUtc'],
+  },
   { name: 'unknown event type', send: () => h.post({ ...relay(), objectEventType: 'Delete' }), status: 400, code: 'invalid_incident', paths: ['objectEventType'] },
   { name: 'alert instead of incident', send: () => h.post({ ...relay(), objectSchemaType: 'Alert' }), status: 400, code: 'invalid_incident', paths: ['objectSchemaType'] },
   { name: 'missing workspaceInfo', send: () => h.post({ ...relay(), workspaceInfo: undefined }), status: 400, code: 'invalid_incident', paths: ['workspaceInfo'] },
@@ -273,6 +292,20 @@ test('accepts: a 900 KB title is capped at 1,024 characters', async () => {
   const input = await acceptedInput('inc-hostile-long', props((p) => (p.title = 'A'.repeat(900_000))));
   assert.equal(input.incident.title.length, 1024);
   assert.ok(input.incident.title.endsWith('…'));
+});
+
+test('accepts: times with an offset or seven fractional digits are normalised to UTC with milliseconds', async () => {
+  const input = await acceptedInput(
+    'inc-hostile-times',
+    props((p) => {
+      p.createdTimeUtc = '2026-11-20T10:00:05+02:00';
+      p.lastModifiedTimeUtc = '2026-11-20T08:00:02.1234567Z';
+      p.firstActivityTimeUtc = '2026-11-19T23:30:00-08:30';
+    }),
+  );
+  assert.equal(input.incident.createdTimeUtc, '2026-11-20T08:00:05.000Z');
+  assert.equal(input.incident.lastModifiedTimeUtc, '2026-11-20T08:00:02.123Z');
+  assert.equal(input.incident.firstActivityTimeUtc, '2026-11-20T08:00:00.000Z');
 });
 
 test('accepts: unknown fields are tolerated and dropped', async () => {
