@@ -280,8 +280,13 @@ function lastSegment(id: string): string {
   return parts[parts.length - 1] ?? id;
 }
 
-// C0/C1 controls (except tab and newlines), bidi embeddings/overrides/isolates, zero-width space and BOM.
-const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
+// C0/C1 controls (except tab and newlines), bidi marks (Arabic letter mark, LRM, RLM), embeddings, overrides and
+// isolates, zero-width space, BOM, and the invisible tag characters (U+E0000–U+E007F, used to hide text).
+const UNSAFE_CHARS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]/gu;
+
+/** Line breaks folded into one space in single-line text: tab, CR, LF, and the Unicode line and paragraph separators. */
+const LINE_BREAKS = /[\t\r\n\u2028\u2029]+/g;
 
 /** Printable ASCII only (space to ~): the common case, which none of the replacements below change. */
 const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
@@ -295,7 +300,7 @@ export function clean(s: string, max: number, singleLine: boolean): string {
     out = singleLine ? s.trim() : s; // nothing to replace or fold, and ASCII is already NFC
   } else {
     out = s.replace(LONE_SURROGATE, '\uFFFD').replace(UNSAFE_CHARS, '');
-    if (singleLine) out = out.replace(/[\t\r\n]+/g, ' ').trim();
+    if (singleLine) out = out.replace(LINE_BREAKS, ' ').trim();
     out = out.normalize('NFC');
   }
   if (out.length <= max) return out;

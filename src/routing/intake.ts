@@ -139,10 +139,14 @@ function foreignWorkspace(incident: Incident, body: JsonValue): FieldError | und
   };
 }
 
-/** application/json or any +json type, with or without parameters. */
+/**
+ * application/json, in UTF-8: with no charset or charset utf-8. Not the +json types (a JSON patch is not an
+ * incident), and not another charset, which the body would not be decoded in.
+ */
 function isJsonMediaType(header: string | null): boolean {
-  const type = header?.split(';')[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+  const [type, ...parameters] = (header ?? '').split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return parameters.every((p) => !p.startsWith('charset=') || p.slice('charset='.length).replace(/^"(.*)"$/, '$1') === 'utf-8');
 }
 
 /** The relay body's eventUniqueId (already validated as a short string when present). */

@@ -40,6 +40,12 @@ interface EditableProperties {
 }
 
 const relay = () => fixture('repo-deleted-github');
+/** The body with the incident renamed (its id and name). */
+const named = (body: RelayBody, name: string): RelayBody => {
+  body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
+  body.object.name = name;
+  return body;
+};
 const props = (mutate: (p: EditableProperties) => void) => {
   const body = relay();
   mutate(body.object.properties as EditableProperties);
@@ -166,6 +172,11 @@ const cases: Case[] = [
     code: 'invalid_incident',
     paths: ['id'],
   },
+  // Incident names are ASCII: under case-insensitive Unicode matching U+017F would pass as "s" and the Kelvin sign
+  // as "k", and their run ids would collide with those of other incidents.
+  { name: 'incident name with U+017F (long s)', send: () => h.post(named(relay(), 'inc-x\u017Fb')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
+  { name: 'incident name with the Kelvin sign', send: () => h.post(named(relay(), 'inc-\u212Aelvin')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
+  { name: 'workspace name with the Kelvin sign', send: () => h.post(JSON.stringify(relay()).replaceAll('soc-workspace', 'soc-wor\u212Aspace')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
   { name: 'name that is not the id', send: () => h.post({ ...relay(), object: { ...relay().object, name: 'inc-other' } }), status: 400, code: 'invalid_incident', paths: ['object.name'] },
   {
     name: 'thousands of invalid labels report at most 50 paths',
@@ -199,6 +210,15 @@ const cases: Case[] = [
   { name: 'application/xml', send: () => h.post('<incident/>', { contentType: 'application/xml' }), status: 415, code: 'unsupported_media_type' },
   { name: 'application/jsonp look-alike', send: () => h.post(relay(), { contentType: 'application/jsonp' }), status: 415, code: 'unsupported_media_type' },
   { name: 'form encoded', send: () => h.post('a=1', { contentType: 'application/x-www-form-urlencoded' }), status: 415, code: 'unsupported_media_type' },
+  { name: 'application/json-patch+json', send: () => h.post(relay(), { contentType: 'application/json-patch+json' }), status: 415, code: 'unsupported_media_type' },
+  { name: 'application/merge-patch+json', send: () => h.post(relay(), { contentType: 'application/merge-patch+json' }), status: 415, code: 'unsupported_media_type' },
+  {
+    name: 'application/json in UTF-16',
+    send: () => h.post(new Uint8Array(Buffer.from(`\ufeff${JSON.stringify(relay())}`, 'utf16le')), { contentType: 'application/json; charset=utf-16' }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  { name: 'application/json, charset latin1', send: () => h.post(relay(), { contentType: 'application/json; charset=iso-8859-1' }), status: 415, code: 'unsupported_media_type' },
   {
     name: 'body over 1 MiB',
     send: () => h.post(props((p) => (p.description = 'x'.repeat(1024 * 1024)))),
@@ -265,10 +285,8 @@ test('error details say what was expected and what came', async () => {
 });
 
 // Accepted, but hostile: what reaches the run is neutralised.
-async function acceptedInput(name: string, body: RelayBody): Promise<PlaybookRunInput> {
-  body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
-  body.object.name = name;
-  const res = await h.post(body);
+async function acceptedInput(name: string, body: RelayBody, contentType?: string): Promise<PlaybookRunInput> {
+  const res = await h.post(named(body, name), contentType ? { contentType } : {});
   assert.equal(res.status, 202, res.text.slice(0, 500));
   const status = await h.completed(res.json.runs[0].instanceId);
   return status.input as PlaybookRunInput;
@@ -286,6 +304,23 @@ test('accepts: unicode tricks are cleaned (bidi override, zero-width, NUL, lone 
   body.object.properties.title = undefined;
   const input = await acceptedInput('inc-hostile-unicode', JSON.parse(text));
   assert.equal(input.incident.title, 'Repoexe.txt deleted Injected: header \uFFFD ok');
+});
+
+test('accepts: application/json with charset utf-8, in any case and quoted', async () => {
+  for (const [i, contentType] of ['application/json; charset=utf-8', 'Application/JSON;Charset="UTF-8"'].entries()) {
+    const input = await acceptedInput(`inc-hostile-charset-${i}`, relay(), contentType);
+    assert.equal(input.incident.name, `inc-hostile-charset-${i}`);
+  }
+});
+
+test('accepts: invisible and line-breaking characters are removed from single-line text (U+061C, U+2028/9, tag characters)', async () => {
+  const body = props((p) => {
+    p.title = 'Repo\u061C deleted\u2028Injected\u2029line \u{E0041}\u{E0042}\u{E007F}tagged';
+    p.description = 'line1\u2028line2\u061C';
+  });
+  const input = await acceptedInput('inc-hostile-invisible', body);
+  assert.equal(input.incident.title, 'Repo deleted Injected line tagged');
+  assert.equal(input.incident.description, 'line1\u2028line2');
 });
 
 test('accepts: a 900 KB title is capped at 1,024 characters', async () => {
