@@ -17,6 +17,7 @@ import {
 import {
   armIncidentSchema,
   describeValue,
+  formatPath,
   INCIDENT_ID_PATTERN,
   relayBodySchema,
   toFieldErrors,
@@ -24,6 +25,7 @@ import {
   type ArmEntity,
   type ArmIncident,
   type FieldError,
+  type RelayBody,
 } from './schema.js';
 import { parseIsoDateTime } from './time.js';
 import { isForbiddenKey, parseUntrustedJson, type JsonObject, type JsonValue } from './untrustedJson.js';
@@ -33,10 +35,20 @@ export const DESCRIPTION_MAX = 20_000;
 export const COMMENT_MAX = 30_000;
 export const TEXT_MAX = 4096;
 
+/** Most field errors one answer lists; the rest are counted (a body of 32,000 bad entities must not get a 3.5 MB answer). */
+export const MAX_ERROR_DETAILS = 50;
+
 export class IncidentValidationError extends Error {
   override name = 'IncidentValidationError';
-  constructor(readonly details: FieldError[]) {
-    super(`The incident is invalid: ${details.map((d) => `${d.path} (expected ${d.expected})`).join('; ')}`);
+  /** How many more invalid fields there are than `details` lists. */
+  readonly omitted: number;
+  constructor(
+    readonly details: FieldError[],
+    total = details.length,
+  ) {
+    const omitted = total - details.length;
+    super(`The incident is invalid: ${details.map((d) => `${d.path} (expected ${d.expected})`).join('; ')}${omitted > 0 ? `; and ${omitted} more` : ''}`);
+    this.omitted = omitted;
   }
 }
 
@@ -59,7 +71,7 @@ const entityProperties: Record<string, z.ZodType> = {
 
 /**
  * Validates and normalises what the webhook received (already parsed with parseUntrustedJson).
- * Throws IncidentValidationError listing every invalid path.
+ * Throws IncidentValidationError listing every invalid path (the first MAX_ERROR_DETAILS of them).
  */
 export function normaliseIncident(body: unknown): Incident {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -68,44 +80,22 @@ export function normaliseIncident(body: unknown): Incident {
     ]);
   }
   const isRelayBody = ['objectSchemaType', 'objectEventType', 'workspaceInfo', 'object'].some((k) => Object.hasOwn(body, k));
-  let arm: ArmIncident;
-  let eventType: EventType = 'Create';
-  let workspaceId: string | undefined;
-  const errors: FieldError[] = [];
-  let prefix: (string | number)[] = [];
-  if (isRelayBody) {
-    const parsed = relayBodySchema.safeParse(body);
-    if (!parsed.success) throw new IncidentValidationError(toFieldErrors(parsed.error.issues, body));
-    arm = parsed.data.object;
-    eventType = parsed.data.objectEventType;
-    workspaceId = parsed.data.workspaceId.toLowerCase();
-    prefix = ['object'];
-    errors.push(...workspaceMismatches(parsed.data.workspaceInfo, arm.id));
-  } else {
-    const parsed = armIncidentSchema.safeParse(body);
-    if (!parsed.success) throw new IncidentValidationError(toFieldErrors(parsed.error.issues, body));
-    arm = parsed.data;
+  const parsed = isRelayBody ? relayBodySchema.safeParse(body) : armIncidentSchema.safeParse(body);
+  // Every invalid field in one answer: the checks across fields run on the raw body even when the schema failed,
+  // and report only paths the schema has not.
+  const issues = parsed.error?.issues ?? [];
+  const schemaPaths = new Set(issues.map((issue) => formatPath(issue.path)));
+  const checks = crossFieldErrors(body as JsonObject, isRelayBody).filter((e) => !schemaPaths.has(e.path));
+  if (issues.length > 0 || checks.length > 0) {
+    const details = [...toFieldErrors(issues, body, MAX_ERROR_DETAILS), ...checks].slice(0, MAX_ERROR_DETAILS);
+    throw new IncidentValidationError(details, issues.length + checks.length);
   }
-  const match = INCIDENT_ID_PATTERN.exec(arm.id)!;
-  const [, subscriptionId, resourceGroup, workspaceName, name] = match as unknown as [string, string, string, string, string];
-  if (arm.name != null && arm.name.toLowerCase() !== name.toLowerCase()) {
-    errors.push({ path: [...prefix, 'name'].join('.'), expected: `the last segment of the id ("${name}")`, received: describeValue(arm.name) });
-  }
-  const entities = (arm.properties.relatedEntities ?? []).map((e, i) => {
-    const entity = normaliseEntity(e);
-    const schema = entityProperties[entity.kind];
-    if (schema) {
-      const checked = schema.safeParse(entity.properties);
-      if (!checked.success) {
-        const at = [...prefix, 'properties', 'relatedEntities', i, 'properties'];
-        for (const err of toFieldErrors(checked.error.issues, entity.properties)) {
-          errors.push({ ...err, path: `${pathText(at)}.${err.path}` });
-        }
-      }
-    }
-    return entity;
-  });
-  if (errors.length > 0) throw new IncidentValidationError(errors);
+  const relay = isRelayBody ? (parsed.data as RelayBody) : undefined;
+  const arm = relay ? relay.object : (parsed.data as ArmIncident);
+  const eventType: EventType = relay ? relay.objectEventType : 'Create';
+  const workspaceId = relay?.workspaceId.toLowerCase();
+  const [, subscriptionId, resourceGroup, workspaceName, name] = INCIDENT_ID_PATTERN.exec(arm.id) as unknown as [string, string, string, string, string];
+  const entities = (arm.properties.relatedEntities ?? []).map(normaliseEntity);
 
   const p = arm.properties;
   const alerts = (p.alerts ?? []).map(normaliseAlert);
@@ -162,21 +152,52 @@ export function parseIncident(text: string): Incident {
   return normaliseIncident(parseUntrustedJson(text));
 }
 
-function workspaceMismatches(info: { SubscriptionId: string; ResourceGroupName: string; WorkspaceName: string }, id: string): FieldError[] {
-  const m = INCIDENT_ID_PATTERN.exec(id);
-  if (!m) return [];
-  const pairs: [keyof typeof info, string][] = [
-    ['SubscriptionId', m[1]!],
-    ['ResourceGroupName', m[2]!],
-    ['WorkspaceName', m[3]!],
-  ];
-  return pairs
-    .filter(([key, fromId]) => info[key].toLowerCase() !== fromId.toLowerCase())
-    .map(([key, fromId]) => ({
-      path: `workspaceInfo.${key}`,
-      expected: `the value in object.id ("${fromId}")`,
-      received: describeValue(info[key]),
-    }));
+/**
+ * What the schema cannot check field by field: the relay's workspaceInfo and the name against the id, and the typed
+ * properties of each entity kind. Reads the raw body defensively: whatever has the wrong shape is the schema's to report.
+ */
+function crossFieldErrors(body: JsonObject, isRelayBody: boolean): FieldError[] {
+  const arm = isRelayBody ? body.object : body;
+  if (!isObject(arm)) return [];
+  const prefix: (string | number)[] = isRelayBody ? ['object'] : [];
+  const errors: FieldError[] = [];
+  const id = typeof arm.id === 'string' ? INCIDENT_ID_PATTERN.exec(arm.id) : null;
+  if (id && isRelayBody && isObject(body.workspaceInfo)) {
+    const info = body.workspaceInfo;
+    const pairs: [string, string][] = [
+      ['SubscriptionId', id[1]!],
+      ['ResourceGroupName', id[2]!],
+      ['WorkspaceName', id[3]!],
+    ];
+    for (const [key, fromId] of pairs) {
+      const value = info[key];
+      if (typeof value === 'string' && value.toLowerCase() !== fromId.toLowerCase()) {
+        errors.push({ path: `workspaceInfo.${key}`, expected: `the value in object.id ("${fromId}")`, received: describeValue(value) });
+      }
+    }
+  }
+  if (id && typeof arm.name === 'string' && arm.name.toLowerCase() !== id[4]!.toLowerCase()) {
+    errors.push({ path: pathText([...prefix, 'name']), expected: `the last segment of the id ("${id[4]}")`, received: describeValue(arm.name) });
+  }
+  const entities = isObject(arm.properties) ? arm.properties.relatedEntities : undefined;
+  if (Array.isArray(entities)) {
+    entities.forEach((e, i) => {
+      if (!isObject(e) || typeof e.kind !== 'string') return;
+      const given = e.kind.toLowerCase();
+      const kind = ENTITY_KINDS.find((k) => k.toLowerCase() === given);
+      const properties = e.properties ?? Object.create(null);
+      if (!kind || !isObject(properties)) return;
+      const checked = entityProperties[kind]!.safeParse(properties);
+      if (checked.success) return;
+      const at = pathText([...prefix, 'properties', 'relatedEntities', i, 'properties']);
+      for (const err of toFieldErrors(checked.error.issues, properties, Infinity)) errors.push({ ...err, path: `${at}.${err.path}` });
+    });
+  }
+  return errors;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function normaliseEntity(e: ArmEntity): EntityData {

@@ -73,7 +73,8 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
     incident = normaliseIncident(body);
   } catch (err) {
     if (err instanceof IncidentValidationError) {
-      return error(400, 'invalid_incident', 'The body is not a valid Sentinel incident.', err.details);
+      const more = err.omitted > 0 ? `; ${err.omitted} more invalid fields are not listed` : '';
+      return error(400, 'invalid_incident', `The body is not a valid Sentinel incident${more}.`, err.details);
     }
     if (err instanceof UntrustedJsonError) return error(400, 'invalid_json', err.message);
     throw err;

@@ -183,7 +183,49 @@ const cases: Case[] = [
     send: () => h.post(props((p) => (p.labels = Array.from({ length: 2000 }, () => ({ labelName: 7 }))))),
     status: 400,
     code: 'invalid_incident',
+    message: 'The body is not a valid Sentinel incident; 1950 more invalid fields are not listed.',
     paths: Array.from({ length: 50 }, (_, i) => `object.properties.labels[${i}].labelName`),
+  },
+  {
+    name: 'every invalid field of one body in one answer: schema, workspace, name and entity properties',
+    send: () => {
+      const body = props((p) => {
+        p.severity = 'Critical';
+        p.relatedEntities.push({ kind: 'Ip', properties: { address: 42 } });
+      });
+      body.object.name = 'something-else';
+      body.workspaceInfo.WorkspaceName = 'other-workspace';
+      return h.post(body);
+    },
+    status: 400,
+    code: 'invalid_incident',
+    message: 'The body is not a valid Sentinel incident.',
+    paths: ['object.properties.severity', 'workspaceInfo.WorkspaceName', 'object.name', 'object.properties.relatedEntities[1].properties.address'],
+  },
+  {
+    name: 'thousands of invalid entities report at most 50 paths and how many more there are',
+    send: () => h.post(props((p) => p.relatedEntities.push(...Array.from({ length: 5000 }, () => ({ kind: 'Ip', properties: {} }))))),
+    status: 400,
+    code: 'invalid_incident',
+    message: 'The body is not a valid Sentinel incident; 4950 more invalid fields are not listed.',
+    paths: Array.from({ length: 50 }, (_, i) => `object.properties.relatedEntities[${i + 1}].properties.address`),
+  },
+  {
+    name: 'invalid labels and entities together: 50 paths in all, schema errors first',
+    send: () =>
+      h.post(
+        props((p) => {
+          p.labels = Array.from({ length: 40 }, () => ({ labelName: 7 }));
+          p.relatedEntities.push(...Array.from({ length: 40 }, () => ({ kind: 'Url', properties: {} })));
+        }),
+      ),
+    status: 400,
+    code: 'invalid_incident',
+    message: 'The body is not a valid Sentinel incident; 30 more invalid fields are not listed.',
+    paths: [
+      ...Array.from({ length: 40 }, (_, i) => `object.properties.labels[${i}].labelName`),
+      ...Array.from({ length: 10 }, (_, i) => `object.properties.relatedEntities[${i + 1}].properties.url`),
+    ],
   },
   // Prototype tricks: the keys are dropped, so they cannot supply or override anything
   { name: '__proto__ at the top', send: () => h.post('{"__proto__": {"polluted": true, "id": "x"}}'), status: 400, code: 'invalid_incident', paths: ['id', 'properties'] },
