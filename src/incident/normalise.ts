@@ -153,8 +153,9 @@ export function parseIncident(text: string): Incident {
 }
 
 /**
- * What the schema cannot check field by field: the relay's workspaceInfo and the name against the id, and the typed
- * properties of each entity kind. Reads the raw body defensively: whatever has the wrong shape is the schema's to report.
+ * What the schema cannot check field by field: the relay's workspaceInfo and the name against the id, the time of
+ * the change on an Update event, and the typed properties of each entity kind. Reads the raw body defensively:
+ * whatever has the wrong shape is the schema's to report.
  */
 function crossFieldErrors(body: JsonObject, isRelayBody: boolean): FieldError[] {
   const arm = isRelayBody ? body.object : body;
@@ -178,6 +179,14 @@ function crossFieldErrors(body: JsonObject, isRelayBody: boolean): FieldError[] 
   }
   if (id && typeof arm.name === 'string' && arm.name.toLowerCase() !== id[4]!.toLowerCase()) {
     errors.push({ path: pathText([...prefix, 'name']), expected: `the last segment of the id ("${id[4]}")`, received: describeValue(arm.name) });
+  }
+  // An Update's run id is made of the time of the change: without it, every later update would be a duplicate.
+  if (isRelayBody && body.objectEventType === 'Update' && isObject(arm.properties) && arm.properties.lastModifiedTimeUtc == null) {
+    errors.push({
+      path: pathText([...prefix, 'properties', 'lastModifiedTimeUtc']),
+      expected: 'the time of the change (ISO 8601 date-time) on an Update event',
+      received: describeValue(arm.properties.lastModifiedTimeUtc),
+    });
   }
   const entities = isObject(arm.properties) ? arm.properties.relatedEntities : undefined;
   if (Array.isArray(entities)) {

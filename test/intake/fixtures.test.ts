@@ -115,6 +115,25 @@ test('Update events route to update playbooks; each distinct update is its own r
   );
 });
 
+test('two updates within one second are two runs: the id keeps the milliseconds of the change', async () => {
+  const body = fixture('repo-deleted-azdo');
+  body.objectEventType = 'Update';
+  body.object.properties.status = 'Closed';
+  body.object.properties.classification = 'TruePositive';
+  const ids: [string, boolean][] = [];
+  for (const time of ['2026-11-21T08:00:02.1234567Z', '2026-11-21T08:00:02.9876543Z', '2026-11-21T10:00:02.9876543+02:00']) {
+    body.object.properties.lastModifiedTimeUtc = time;
+    const res = await h.post(body);
+    assert.equal(res.status, 202, res.text);
+    ids.push(...res.json.runs.map((r): [string, boolean] => [r.instanceId, r.duplicate]));
+  }
+  assert.deepEqual(ids, [
+    ['closed-watcher-inc-repo-deleted-azdo-update-20261121T080002.123Z', false],
+    ['closed-watcher-inc-repo-deleted-azdo-update-20261121T080002.987Z', false],
+    ['closed-watcher-inc-repo-deleted-azdo-update-20261121T080002.987Z', true], // the same instant, with an offset
+  ]);
+});
+
 test('when the durable runtime refuses a run: 503, nothing recorded, and the delivery can be retried', async () => {
   const body = fixture('repo-deleted-azdo');
   body.object.id = body.object.id.replace('inc-repo-deleted-azdo', 'inc-broken');

@@ -105,6 +105,10 @@ test('instance ids: stable, readable, lower-case; updates carry the modification
     runInstanceId('notify', { name: '73E01A99-5CD7-4139-A149-9F2736FF2AB5', eventType: 'Update', lastModifiedTimeUtc: '2026-11-20T08:00:02.000Z' }),
     'notify-73e01a99-5cd7-4139-a149-9f2736ff2ab5-update-20261120T080002Z',
   );
+  assert.equal(
+    runInstanceId('notify', { name: 'inc-1', eventType: 'Update', lastModifiedTimeUtc: '2026-11-20T08:00:02.120Z' }),
+    'notify-inc-1-update-20261120T080002.120Z',
+  );
 });
 
 test('validateTrigger reports each bad criterion by path', () => {
