@@ -83,7 +83,7 @@ test('an incident nothing matches answers 200 with the reason and starts nothing
 test('GET /api/playbooks lists the catalogue with effective triggers', async () => {
   const res = await h.get('/api/playbooks');
   assert.equal(res.status, 200);
-  assert.equal(res.json.playbooks.length, 10);
+  assert.equal(res.json.playbooks.length, 11);
   assert.deepEqual(res.json.playbooks[5], {
     name: 'notify-soc',
     title: 'Test playbook notify-soc',
@@ -132,6 +132,46 @@ test('two updates within one second are two runs: the id keeps the milliseconds 
     ['closed-watcher-inc-repo-deleted-azdo-update-20261121T080002.987Z', false],
     ['closed-watcher-inc-repo-deleted-azdo-update-20261121T080002.987Z', true], // the same instant, with an offset
   ]);
+});
+
+test('a 128-character incident name: the run id is shortened to 100 characters, deterministic and unique', async () => {
+  const post = (name: string) => {
+    const body = fixture('repo-deleted-github');
+    body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
+    body.object.name = name;
+    return h.post(body);
+  };
+  const [a, b] = ['A'.repeat(120) + '-0000001', 'a'.repeat(120) + '-0000002'];
+  const first = await post(a);
+  assert.equal(first.status, 202, first.text);
+  const id = first.json.runs[0].instanceId;
+  assert.equal(id.length, 100);
+  assert.match(id, /^restore-repository-a{63}-[0-9a-f]{10}-create$/);
+  assert.equal(((await h.completed(id)).output as IntakeTestRunOutput).incident, a, 'the runtime took the id');
+  const again = await post(a.toLowerCase());
+  assert.deepEqual(again.json.runs.map((r) => [r.instanceId, r.duplicate]), [[id, true]], 'the same incident (names are case-insensitive) maps to the same run');
+  const other = await post(b);
+  assert.equal(other.status, 202, other.text);
+  assert.notEqual(other.json.runs[0].instanceId, id);
+  assert.equal(other.json.runs[0].duplicate, false);
+  assert.equal(other.json.runs[0].instanceId.length, 100);
+});
+
+test('the longest playbook name on an Update of a GUID-named incident: the id still fits in 100 characters', async () => {
+  const body = fixture('repo-deleted-github');
+  const name = '6F1E2D3C-4B5A-4978-8A6B-5C4D3E2F1A0B';
+  body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
+  body.object.name = name;
+  body.objectEventType = 'Update';
+  body.object.properties.lastModifiedTimeUtc = '2026-11-20T08:00:02.1234567Z';
+  body.object.properties.labels = [{ labelName: 'long-playbook-name', labelType: 'User' }];
+  const res = await h.post(body);
+  assert.equal(res.status, 202, res.text);
+  const [run] = res.json.runs;
+  assert.equal(run?.playbook, 'notify-the-security-operations-centre-of-updates');
+  assert.match(run!.instanceId, /^notify-the-security-operations-centre-of-updates-6f1e2d3c-4b5-[0-9a-f]{10}-update-20261120T080002\.123Z$/);
+  assert.equal(run!.instanceId.length, 100);
+  assert.equal(((await h.completed(run!.instanceId)).output as IntakeTestRunOutput).incident, name);
 });
 
 test('when the durable runtime refuses a run: 503, nothing recorded, and the delivery can be retried', async () => {
