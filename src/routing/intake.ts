@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { redact } from '../clients/redact.js';
 import { parseUntrustedJson, UntrustedJsonError, type JsonValue } from '../incident/untrustedJson.js';
 import type { Incident } from '../incident/model.js';
 import type { FieldError } from '../incident/schema.js';
@@ -86,20 +87,26 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
   const delivery: Delivery = { deliveryId: randomUUID(), receivedAtUtc: new Date().toISOString(), source: 'webhook' };
   const routing = matchPlaybooks(incident, catalogue);
   const client = durableClient(context);
-  let runs;
-  try {
-    runs = await startRuns(client, incident, routing.matches, delivery);
-    await recordDelivery(client, ledgerRecord(incident, delivery, runs, { eventUniqueId: eventUniqueIdOf(body, clean), reason: routing.reason }));
-  } catch (err) {
-    // The relay retries 5xx; a retry is safe because run ids are derived from the incident.
-    context.error(`Delivery ${delivery.deliveryId}: starting runs failed: ${(err as Error).message}`);
-    return error(503, 'runs_not_started', 'The durable runtime did not accept the runs; retry the delivery.');
-  }
+  const { runs, failed } = await startRuns(client, incident, routing.matches, delivery);
   context.log(
     `Delivery ${delivery.deliveryId}: incident ${incident.number ?? incident.name} (${incident.eventType}) → ` +
-      (runs.length === 0 ? 'no playbook' : runs.map((r) => `${r.instanceId}${r.duplicate ? ' (duplicate)' : ''}`).join(', ')),
+      (routing.matches.length === 0 ? 'no playbook' : runs.map((r) => `${r.instanceId}${r.duplicate ? ' (duplicate)' : ''}`).join(', ') || 'no run started'),
   );
   const summary = { deliveryId: delivery.deliveryId, incident: { id: incident.id, number: incident.number ?? null } };
+  // The relay retries 5xx. A retry is safe and finishes the job: run ids derive from the incident, so the runs that
+  // started are duplicates then and only the others are started again.
+  const retry = (message: string): HttpResponseInit => ({ status: 503, jsonBody: { error: { code: 'runs_not_started', message }, ...summary, runs, failed } });
+  try {
+    await recordDelivery(client, ledgerRecord(incident, delivery, { runs, failed }, { eventUniqueId: eventUniqueIdOf(body, clean), reason: routing.reason }));
+  } catch (err) {
+    context.error(`Delivery ${delivery.deliveryId}: recording it failed: ${redact((err as Error).message)}`);
+    return retry("The durable runtime did not store the delivery's record; retry the delivery (runs that started are duplicates then).");
+  }
+  if (failed.length > 0) {
+    context.error(`Delivery ${delivery.deliveryId}: starting runs failed: ${failed.map((f) => `${f.playbook}: ${f.error}`).join('; ')}`);
+    const playbooks = `${failed.length} playbook${failed.length === 1 ? '' : 's'}`;
+    return retry(`The durable runtime did not start the runs of ${playbooks}; retry the delivery (runs that started are duplicates then).`);
+  }
   if (runs.length === 0) return { status: 200, jsonBody: { ...summary, runs, reason: routing.reason } };
   return { status: 202, jsonBody: { ...summary, runs } };
 }

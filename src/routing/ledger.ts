@@ -12,7 +12,7 @@
 import * as df from 'durable-functions';
 import type { DurableClient, OrchestrationContext } from 'durable-functions';
 import type { Incident } from '../incident/model.js';
-import type { Delivery, RunRef } from './runs.js';
+import type { Delivery, FailedStart, StartResult } from './runs.js';
 
 export const LEDGER_ORCHESTRATION = 'intakeLedgerRecord';
 export const LEDGER_PREFIX = 'intake-';
@@ -27,6 +27,8 @@ export interface IntakeRecord {
   eventUniqueId?: string;
   incident: { id: string; name: string; number?: number; eventType: string };
   runs: { playbook: string; instanceId: string; duplicate: boolean }[];
+  /** Matching playbooks whose runs the durable runtime refused (the delivery answered 503 and is retried). */
+  failed?: FailedStart[];
   /** True when the delivery matched playbooks but every run already existed. */
   duplicate: boolean;
   /** Why nothing was started, when nothing matched. */
@@ -44,7 +46,8 @@ export function registerLedgerOrchestration(): void {
   });
 }
 
-export function ledgerRecord(incident: Incident, delivery: Delivery, runs: readonly RunRef[], extra: { eventUniqueId?: string; reason?: string }): IntakeRecord {
+export function ledgerRecord(incident: Incident, delivery: Delivery, started: StartResult, extra: { eventUniqueId?: string; reason?: string }): IntakeRecord {
+  const { runs, failed } = started;
   return {
     deliveryId: delivery.deliveryId,
     receivedAtUtc: delivery.receivedAtUtc,
@@ -57,7 +60,8 @@ export function ledgerRecord(incident: Incident, delivery: Delivery, runs: reado
       eventType: incident.eventType,
     },
     runs: runs.map((r) => ({ playbook: r.playbook, instanceId: r.instanceId, duplicate: r.duplicate })),
-    duplicate: runs.length > 0 && runs.every((r) => r.duplicate),
+    ...(failed.length > 0 ? { failed } : {}),
+    duplicate: runs.length > 0 && failed.length === 0 && runs.every((r) => r.duplicate),
     ...(extra.reason ? { reason: extra.reason } : {}),
   };
 }

@@ -12,7 +12,7 @@ import { durableClient } from './client.js';
 import { loadNormalise, loadSentinelActions } from './lazy.js';
 import { ledgerRecord, recordDelivery } from './ledger.js';
 import { matchPlaybooks } from './match.js';
-import { startRuns, type RunRef } from './runs.js';
+import { startRuns, type FailedStart, type RunRef } from './runs.js';
 import { checkedCatalogue, type CatalogueSource, type PlaybookEntry } from './trigger.js';
 
 // Required, not imported: an ESM import of this CommonJS package makes Node scan its whole bundle for export
@@ -34,6 +34,8 @@ export interface ReconcileResult {
   examined: number;
   /** Runs this pass started (duplicates excluded). */
   started: RunRef[];
+  /** Runs the durable runtime refused (the next pass tries them again). */
+  failed: (FailedStart & { id: string })[];
   /** Incidents that could not be normalised, with why. */
   skipped: { id: string; reason: string }[];
 }
@@ -62,6 +64,7 @@ export function registerReconciler(options: { catalogue: CatalogueSource }): voi
       context.log(
         `Reconciler: ${result.examined} incidents examined, ${result.started.length} runs started` +
           (result.started.length ? ` (${result.started.map((r) => r.instanceId).join(', ')})` : '') +
+          (result.failed.length ? `, ${result.failed.length} failed (${result.failed.map((f) => `${f.playbook} on ${f.id}: ${f.error}`).join('; ')})` : '') +
           (result.skipped.length ? `, ${result.skipped.length} skipped (${result.skipped.map((k) => `${k.id}: ${k.reason}`).join('; ')})` : ''),
       );
     },
@@ -79,7 +82,7 @@ export interface ReconcileOptions {
 }
 
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
-  const result: ReconcileResult = { examined: 0, started: [], skipped: [] };
+  const result: ReconcileResult = { examined: 0, started: [], failed: [], skipped: [] };
   const { IncidentValidationError, normaliseIncident } = loadNormalise();
   for (const body of await options.source(options.since)) {
     let incident;
@@ -96,11 +99,12 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     const routing = matchPlaybooks(incident, options.catalogue);
     if (routing.matches.length === 0) continue;
     const delivery = { deliveryId: randomUUID(), receivedAtUtc: new Date().toISOString(), source: 'reconciler' as const };
-    const runs = await startRuns(options.client, incident, routing.matches, delivery);
+    const { runs, failed } = await startRuns(options.client, incident, routing.matches, delivery);
     const started = runs.filter((r) => !r.duplicate);
-    if (started.length === 0) continue;
     result.started.push(...started);
-    await recordDelivery(options.client, ledgerRecord(incident, delivery, runs, {}));
+    result.failed.push(...failed.map((f) => ({ ...f, id: incident.id })));
+    if (started.length === 0 && failed.length === 0) continue;
+    await recordDelivery(options.client, ledgerRecord(incident, delivery, { runs, failed }, {}));
   }
   return result;
 }

@@ -174,19 +174,58 @@ test('the longest playbook name on an Update of a GUID-named incident: the id st
   assert.equal(((await h.completed(run!.instanceId)).output as IntakeTestRunOutput).incident, name);
 });
 
-test('when the durable runtime refuses a run: 503, nothing recorded, and the delivery can be retried', async () => {
+test('when the durable runtime refuses the only run: 503 naming the playbook, the delivery recorded, and it can be retried', async () => {
   const body = fixture('repo-deleted-azdo');
   body.object.id = body.object.id.replace('inc-repo-deleted-azdo', 'inc-broken');
   body.object.name = 'inc-broken';
   body.object.properties.alerts = [];
   body.object.properties.relatedAnalyticRuleIds = [];
   body.object.properties.labels = [{ labelName: 'broken-wiring', labelType: 'User' }];
-  const before = await h.instanceIds();
+  const runsBefore = (await h.runs()).length;
   const res = await h.post(body);
   assert.equal(res.status, 503);
-  assert.deepEqual(res.json, {
-    error: { code: 'runs_not_started', message: 'The durable runtime did not accept the runs; retry the delivery.' },
-  });
-  assert.deepEqual(await h.instanceIds(), before);
-  assert.ok(h.host.logger.lines.some((l) => l.includes('starting runs failed')));
+  assert.equal(res.json.error.code, 'runs_not_started');
+  assert.equal(res.json.error.message, 'The durable runtime did not start the runs of 1 playbook; retry the delivery (runs that started are duplicates then).');
+  assert.deepEqual(res.json.runs, []);
+  assert.deepEqual(res.json.failed?.map((f) => f.playbook), ['broken-wiring']);
+  assert.match(res.json.failed![0]!.error, /noSuchOrchestration/);
+  assert.equal((await h.runs()).length, runsBefore, 'no run started');
+  const [record] = (await h.get('/api/intake?incident=inc-broken')).json.records;
+  assert.equal(record?.deliveryId, res.json.deliveryId);
+  assert.deepEqual(record?.runs, []);
+  assert.deepEqual(record?.failed, res.json.failed);
+  assert.equal(record?.duplicate, false);
+  assert.ok(h.host.logger.lines.some((l) => l.includes(`Delivery ${res.json.deliveryId}: starting runs failed: broken-wiring: `)));
+});
+
+test('when one of two runs is refused: the other starts, 503 lists both, the ledger records both, a retry retries only the refused one', async () => {
+  const body = fixture('repo-deleted-azdo');
+  body.object.id = body.object.id.replace('inc-repo-deleted-azdo', 'inc-mixed');
+  body.object.name = 'inc-mixed';
+  body.object.properties.alerts = [];
+  body.object.properties.relatedAnalyticRuleIds = [];
+  body.object.properties.severity = 'High'; // notify-soc
+  body.object.properties.labels = [{ labelName: 'broken-wiring', labelType: 'User' }];
+  const first = await h.post(body);
+  assert.equal(first.status, 503, first.text);
+  assert.equal(first.json.error.code, 'runs_not_started');
+  assert.deepEqual(first.json.incident, { id: body.object.id, number: 102 });
+  assert.deepEqual(first.json.runs.map((r) => [r.playbook, r.instanceId, r.duplicate]), [['notify-soc', 'notify-soc-inc-mixed-create', false]]);
+  assert.deepEqual(first.json.failed?.map((f) => f.playbook), ['broken-wiring']);
+  for (const text of [first.text, ...h.host.logger.lines]) assert.ok(!text.includes(h.host.functionKey), 'no key in the answer or the log');
+  assert.equal(((await h.completed('notify-soc-inc-mixed-create')).output as IntakeTestRunOutput).playbook, 'notify-soc');
+
+  const retry = await h.post(body);
+  assert.equal(retry.status, 503);
+  assert.deepEqual(retry.json.runs.map((r) => [r.instanceId, r.duplicate]), [['notify-soc-inc-mixed-create', true]]);
+  assert.deepEqual(retry.json.failed?.map((f) => f.playbook), ['broken-wiring']);
+
+  const records = (await h.get('/api/intake?incident=inc-mixed')).json.records;
+  assert.deepEqual(
+    records.map((r) => [r.deliveryId, r.runs.map((run) => [run.instanceId, run.duplicate]), r.failed?.map((f) => f.playbook), r.duplicate]),
+    [
+      [retry.json.deliveryId, [['notify-soc-inc-mixed-create', true]], ['broken-wiring'], false],
+      [first.json.deliveryId, [['notify-soc-inc-mixed-create', false]], ['broken-wiring'], false],
+    ],
+  );
 });

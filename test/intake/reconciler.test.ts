@@ -102,3 +102,27 @@ test('incidents younger than the grace period are left to the relay; invalid one
   assert.match(line, /Reconciler: 12 incidents examined, 0 runs started, 1 skipped \(\/subscriptions\/.*\/inc-broken-entity: The incident is invalid: properties\.relatedEntities\[\d\]\.properties\.url \(expected string\)\)$/);
   assert.equal((await h.runs()).some((r) => /inc-fresh|inc-broken/.test(r.instanceId)), false);
 });
+
+test('a run the durable runtime refuses does not stop the others: they start, the failure is logged and recorded, the next pass retries it', async () => {
+  const incident = structuredClone(sandbox.world().sentinel.incidents.find((i) => i.name === 'inc-repo-deleted-azdo')!);
+  incident.name = 'inc-mixed-reconciled';
+  incident.properties.incidentNumber = 502;
+  incident.properties.severity = 'High'; // notify-soc
+  incident.properties.labels = [{ labelName: 'broken-wiring', labelType: 'User' }]; // wired to no orchestration
+  incident.properties.relatedAnalyticRuleIds = [];
+  incident.alerts = [];
+  sandbox.world().sentinel.incidents.push(incident);
+  const line = await reconcilerPass();
+  assert.match(line, /1 runs started \(notify-soc-inc-mixed-reconciled-create\), 1 failed \(broken-wiring on \/subscriptions\/[^ ]+\/inc-mixed-reconciled: [^)]*noSuchOrchestration/);
+  await h.completed('notify-soc-inc-mixed-reconciled-create');
+  const again = await reconcilerPass();
+  assert.match(again, /0 runs started, 1 failed \(broken-wiring on /);
+  const records = (await h.get('/api/intake?incident=inc-mixed-reconciled')).json.records;
+  assert.deepEqual(
+    records.map((r) => [r.source, r.runs.map((run) => [run.instanceId, run.duplicate]), r.failed?.map((f) => f.playbook)]),
+    [
+      ['reconciler', [['notify-soc-inc-mixed-reconciled-create', true]], ['broken-wiring']],
+      ['reconciler', [['notify-soc-inc-mixed-reconciled-create', false]], ['broken-wiring']],
+    ],
+  );
+});
