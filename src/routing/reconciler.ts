@@ -24,11 +24,17 @@ export const RECONCILER_DEFAULTS = {
   lookbackMinutes: 24 * 60,
   /** Incidents younger than this are left to the relay (and their entities time to arrive: #4661). */
   graceMinutes: 10,
-  top: 200,
+  /** Most incidents one pass examines (each costs two reads); more are logged, and listed once older ones leave the window. */
+  top: 1000,
 };
 
-/** An ARM-shaped incident with its alerts and entities, as normaliseIncident accepts it. */
-export type IncidentSource = (createdAfter: Date) => Promise<unknown[]>;
+/** Where a pass finds incidents. */
+export interface IncidentSource {
+  /** Open incidents created in [since, before), oldest first. */
+  list(since: Date, before: Date): Promise<IncidentSummary[]>;
+  /** A listed incident with its alerts and entities, ARM-shaped, as normaliseIncident accepts it. */
+  read(summary: IncidentSummary): Promise<unknown>;
+}
 
 export interface ReconcileResult {
   examined: number;
@@ -36,7 +42,7 @@ export interface ReconcileResult {
   started: RunRef[];
   /** Runs the durable runtime refused (the next pass tries them again). */
   failed: (FailedStart & { id: string })[];
-  /** Incidents that could not be normalised, with why. */
+  /** Incidents that could not be read or normalised, with why. */
   skipped: { id: string; reason: string }[];
 }
 
@@ -84,13 +90,14 @@ export interface ReconcileOptions {
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
   const result: ReconcileResult = { examined: 0, started: [], failed: [], skipped: [] };
   const { IncidentValidationError, normaliseIncident } = loadNormalise();
-  for (const body of await options.source(options.since)) {
+  for (const summary of await options.source.list(options.since, options.before)) {
     let incident;
     try {
-      incident = normaliseIncident(body);
+      incident = normaliseIncident(await options.source.read(summary));
     } catch (err) {
-      if (!(err instanceof IncidentValidationError)) throw err;
-      result.skipped.push({ id: String((body as { id?: unknown }).id ?? '?'), reason: err.message });
+      // One incident (deleted since it was listed, unreadable, invalid) must not cost the others their pass.
+      const reason = err instanceof IncidentValidationError ? err.message : `reading its alerts and entities failed: ${(err as Error).message}`;
+      result.skipped.push({ id: summary.id, reason });
       continue;
     }
     const created = incident.createdTimeUtc ? Date.parse(incident.createdTimeUtc) : Number.NaN;
@@ -111,18 +118,20 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
 
 /** Open incidents from the configured workspace (Sentinel actions), each with its alerts and entities. */
 export function sentinelIncidentSource(log: (message: string) => void): IncidentSource {
-  return async (createdAfter) => {
-    const { listAlerts, listEntities, listIncidents } = loadSentinelActions();
-    const { incidents } = await run(listIncidents, { createdAfter: createdAfter.toISOString(), statuses: ['New', 'Active'], top: RECONCILER_DEFAULTS.top }, log);
-    const bodies: unknown[] = [];
-    for (const summary of incidents) {
+  return {
+    async list(since, before) {
+      const { listIncidents } = loadSentinelActions();
+      const window = { createdAfter: since.toISOString(), createdBefore: before.toISOString() };
+      return (await run(listIncidents, { ...window, statuses: ['New', 'Active'], top: RECONCILER_DEFAULTS.top }, log)).incidents;
+    },
+    async read(summary) {
+      const { listAlerts, listEntities } = loadSentinelActions();
       const [{ alerts }, { entities }] = await Promise.all([
         run(listAlerts, { incidentId: summary.id }, log),
         run(listEntities, { incidentId: summary.id }, log),
       ]);
-      bodies.push(armIncident(summary, alerts, entities));
-    }
-    return bodies;
+      return armIncident(summary, alerts, entities);
+    },
   };
 }
 
