@@ -53,12 +53,17 @@ export interface ReconcileResult {
 export function registerReconciler(options: { catalogue: CatalogueSource }): void {
   if (process.env.RECONCILER_ENABLED !== 'true') return;
   const catalogue = checkedCatalogue(options.catalogue);
-  const lookbackMinutes = minutesSetting('RECONCILER_LOOKBACK_MINUTES', RECONCILER_DEFAULTS.lookbackMinutes);
-  const graceMinutes = minutesSetting('RECONCILER_GRACE_MINUTES', RECONCILER_DEFAULTS.graceMinutes);
   app.timer('incidentReconciler', {
     schedule: process.env.RECONCILER_SCHEDULE || RECONCILER_DEFAULTS.schedule,
     extraInputs: [df.input.durableClient()],
     handler: async (_timer, context: InvocationContext) => {
+      // Read here, not at registration: a throw there fails the whole app's start, the webhook included.
+      const settings = windowSettings();
+      if (Array.isArray(settings)) {
+        for (const problem of settings) context.error(`Reconciler not run: ${problem}`);
+        return;
+      }
+      const { lookbackMinutes, graceMinutes } = settings;
       const now = new Date();
       const result = await reconcile({
         catalogue: catalogue(),
@@ -160,10 +165,17 @@ async function run<I, O>(action: Action<I, O>, input: I, log: (message: string) 
   return output as O;
 }
 
-function minutesSetting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`Setting ${name} must be a number of minutes, got "${raw}".`);
-  return value;
+/** The window's settings, or what is wrong with each. */
+function windowSettings(): { lookbackMinutes: number; graceMinutes: number } | string[] {
+  const problems: string[] = [];
+  const minutes = (name: string, fallback: number): number => {
+    const raw = process.env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    if (/^\d+$/.test(raw)) return Number(raw);
+    problems.push(`setting ${name} is "${raw}"; expected a whole number of minutes (digits only).`);
+    return fallback;
+  };
+  const lookbackMinutes = minutes('RECONCILER_LOOKBACK_MINUTES', RECONCILER_DEFAULTS.lookbackMinutes);
+  const graceMinutes = minutes('RECONCILER_GRACE_MINUTES', RECONCILER_DEFAULTS.graceMinutes);
+  return problems.length > 0 ? problems : { lookbackMinutes, graceMinutes };
 }
