@@ -1,7 +1,9 @@
 // Relay body or bare ARM incident → one typed, frozen Incident. Everything in it is untrusted text:
-// strings are made well-formed, stripped of control and bidi-override characters and capped; nothing is
-// evaluated and no URL is followed.
+// strings are made well-formed, stripped of control and bidi-override characters, redacted (a credential pasted
+// into an incident must not reach run input, history, comments or mail) and capped; nothing is evaluated and no
+// URL is followed.
 import { z } from 'zod';
+import { redact, redactor } from '../clients/redact.js';
 import { toIncident } from './accessors.js';
 import {
   ENTITY_KINDS,
@@ -69,11 +71,24 @@ const entityProperties: Record<string, z.ZodType> = {
   FileHash: z.object({ hashValue: z.string().nullish(), algorithm: z.string().nullish() }),
 };
 
+/** The redaction clean() applies: redact(), or while an incident is normalised, one redactor for all its text. */
+let redactText: (text: string) => string = redact;
+
 /**
  * Validates and normalises what the webhook received (already parsed with parseUntrustedJson).
  * Throws IncidentValidationError listing every invalid path (the first MAX_ERROR_DETAILS of them).
  */
 export function normaliseIncident(body: unknown): Incident {
+  // Synchronous, so no other normalisation can see this redactor; it reads the secret settings once, not per text.
+  redactText = redactor();
+  try {
+    return normalise(body);
+  } finally {
+    redactText = redact;
+  }
+}
+
+function normalise(body: unknown): Incident {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new IncidentValidationError([
       { path: '(body)', expected: 'a Sentinel incident trigger body or ARM incident object', received: describeValue(body) },
@@ -217,7 +232,7 @@ function normaliseEntity(e: ArmEntity): EntityData {
     kind,
     ...opt('id', e.id, TEXT_MAX),
     ...(typeof friendly === 'string' ? { friendlyName: clean(friendly, TEXT_MAX, true) } : {}),
-    properties,
+    properties: redactJson(properties) as JsonObject,
   };
 }
 
@@ -238,8 +253,8 @@ function normaliseAlert(a: ArmAlert): AlertData {
     techniques: cleanList(p.techniques ?? []),
     ...optTime('startTimeUtc', p.startTimeUtc),
     ...optTime('endTimeUtc', p.endTimeUtc),
-    customDetails: customDetailsOf(additionalData),
-    additionalData,
+    customDetails: customDetailsOf(additionalData), // from the text as sent: each value is cleaned (and redacted) on its own
+    additionalData: redactJson(additionalData) as JsonObject,
   };
 }
 
@@ -274,6 +289,16 @@ function ruleIdsOf(additionalData: JsonObject): string[] {
 function ruleNameOf(additionalData: JsonObject): string[] {
   const value = additionalData['Analytic Rule Name'];
   return typeof value === 'string' && value !== '' ? [clean(value, TEXT_MAX, true)] : [];
+}
+
+/** Untrusted JSON kept as sent (entity properties, alert additionalData), with every key and string redacted. */
+function redactJson(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value === null || typeof value !== 'object') return value;
+  const out = Object.create(null) as JsonObject;
+  for (const [key, v] of Object.entries(value)) out[redactText(key)] = redactJson(v);
+  return out;
 }
 
 /** A JSON value that may itself be JSON text (Sentinel stringifies nested data in additionalData). */
@@ -323,7 +348,10 @@ const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Untrusted text made safe to store and display: well-formed, NFC, no control tricks, at most `max` characters. */
+/**
+ * Untrusted text made safe to store and display: well-formed, NFC, no control tricks, credentials redacted (before
+ * the cap, which could cut a token short of its recognisable length), at most `max` characters.
+ */
 export function clean(s: string, max: number, singleLine: boolean): string {
   let out: string;
   if (PRINTABLE_ASCII.test(s)) {
@@ -333,6 +361,7 @@ export function clean(s: string, max: number, singleLine: boolean): string {
     if (singleLine) out = out.replace(LINE_BREAKS, ' ').trim();
     out = out.normalize('NFC');
   }
+  out = redactText(out);
   if (out.length <= max) return out;
   let cut = max - 1;
   const code = out.charCodeAt(cut - 1);

@@ -379,6 +379,29 @@ test('accepts: invisible and line-breaking characters are removed from single-li
   assert.equal(input.incident.description, 'line1\u2028line2');
 });
 
+test('accepts: credentials in any incident text are redacted before they reach the run', async () => {
+  const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+  const body = props((p) => {
+    p.title = `Secret ${token} committed`;
+    p.description = `Leaked token ${token} found`;
+    p.comments = [{ properties: { message: `analyst pasted ${token}` } }];
+    p.labels = [{ labelName: `label-${token}` }];
+    const alert = p.alerts[0].properties;
+    alert.description = `alert ${token}`;
+    alert.additionalData['Custom Details'] = JSON.stringify({ ...JSON.parse(alert.additionalData['Custom Details'] as string), Pasted: [token] });
+    alert.additionalData.raw = { nested: [`Authorization: Bearer ${token}`] };
+    p.relatedEntities.push({ kind: 'Url', properties: { url: `https://example.com/cb?access_token=${token}` } });
+  });
+  const input = await acceptedInput('inc-hostile-token', body);
+  assert.equal(JSON.stringify(input).includes(token), false, JSON.stringify(input).slice(0, 2000));
+  assert.equal(input.incident.title, 'Secret [REDACTED] committed');
+  assert.equal(input.incident.description, 'Leaked token [REDACTED] found');
+  assert.equal(input.incident.comments[0]?.message, 'analyst pasted [REDACTED]');
+  assert.deepEqual(input.incident.alerts[0]?.customDetails.Pasted, ['[REDACTED]']);
+  assert.deepEqual(input.incident.alerts[0]?.customDetails.Repository, ['payments-api']);
+  assert.equal(input.incident.entities.at(-1)?.properties.url, 'https://example.com/cb?access_token=[REDACTED]');
+});
+
 test('accepts: a 900 KB title is capped at 1,024 characters', async () => {
   const input = await acceptedInput('inc-hostile-long', props((p) => (p.title = 'A'.repeat(900_000))));
   assert.equal(input.incident.title.length, 1024);
