@@ -5,12 +5,13 @@ import { createRequire } from 'node:module';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { redact } from '../clients/redact.js';
+import { parseIsoDateTime } from '../incident/time.js';
 import { parseUntrustedJson, UntrustedJsonError, type JsonValue } from '../incident/untrustedJson.js';
 import type { Incident } from '../incident/model.js';
 import type { FieldError } from '../incident/schema.js';
 import { durableClient } from './client.js';
 import { loadNormalise } from './lazy.js';
-import { ledgerRecord, queryLedger, recordDelivery, registerLedgerOrchestration } from './ledger.js';
+import { ledgerRecord, parseLedgerCursor, queryLedger, recordDelivery, registerLedgerOrchestration } from './ledger.js';
 import { matchPlaybooks } from './match.js';
 import { startRuns, type Delivery } from './runs.js';
 import { checkedCatalogue, type CatalogueSource, type PlaybookEntry } from './trigger.js';
@@ -114,19 +115,23 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
 async function listDeliveries(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const details: FieldError[] = [];
   const since = request.query.get('since');
+  const before = request.query.get('before');
   const topText = request.query.get('top');
   const incident = request.query.get('incident');
-  const sinceDate = since ? new Date(since) : undefined;
-  if (sinceDate && Number.isNaN(sinceDate.getTime())) details.push({ path: 'since', expected: 'ISO 8601 date-time', received: since! });
-  const top = topText === null ? 100 : Number(topText);
-  if (!Number.isInteger(top) || top < 1 || top > 1000) details.push({ path: 'top', expected: 'integer 1–1000', received: topText ?? '' });
+  const sinceDate = since === null ? undefined : parseIsoDateTime(since);
+  if (since !== null && !sinceDate) details.push({ path: 'since', expected: 'ISO 8601 date-time with Z or an offset', received: since });
+  const cursor = before === null ? undefined : parseLedgerCursor(before);
+  if (before !== null && !cursor) details.push({ path: 'before', expected: "the previous page's next, or an ISO 8601 date-time with Z or an offset", received: before });
+  const top = topText === null ? 100 : /^\d{1,4}$/.test(topText) ? Number(topText) : Number.NaN;
+  if (!(top >= 1 && top <= 1000)) details.push({ path: 'top', expected: 'integer 1–1000 (plain digits)', received: topText ?? '' });
   if (details.length > 0) return error(400, 'invalid_query', 'The query is invalid.', details);
-  const records = await queryLedger(durableClient(context), {
+  const page = await queryLedger(durableClient(context), {
     top,
     ...(incident ? { incident } : {}),
     ...(sinceDate ? { since: sinceDate } : {}),
+    ...(cursor ? { before: cursor } : {}),
   });
-  return { status: 200, jsonBody: { records } };
+  return { status: 200, jsonBody: page };
 }
 
 /**

@@ -30,6 +30,8 @@ export interface IntakeReply {
   reason?: string;
   error: { code: string; message: string; details?: { path: string; expected?: string; received?: string }[] };
   records: IntakeRecord[];
+  /** The ledger page's cursor: pass it as `before` for the next page. */
+  next?: string;
   playbooks: unknown[];
 }
 
