@@ -1,7 +1,9 @@
 // Relay body or bare ARM incident → one typed, frozen Incident. Everything in it is untrusted text:
-// strings are made well-formed, stripped of control and bidi-override characters and capped; nothing is
-// evaluated and no URL is followed.
+// strings are made well-formed, stripped of control and bidi-override characters, redacted (a credential pasted
+// into an incident must not reach run input, history, comments or mail) and capped; nothing is evaluated and no
+// URL is followed.
 import { z } from 'zod';
+import { redact, redactor } from '../clients/redact.js';
 import { toIncident } from './accessors.js';
 import {
   ENTITY_KINDS,
@@ -17,6 +19,7 @@ import {
 import {
   armIncidentSchema,
   describeValue,
+  formatPath,
   INCIDENT_ID_PATTERN,
   relayBodySchema,
   toFieldErrors,
@@ -24,7 +27,9 @@ import {
   type ArmEntity,
   type ArmIncident,
   type FieldError,
+  type RelayBody,
 } from './schema.js';
+import { parseIsoDateTime } from './time.js';
 import { isForbiddenKey, parseUntrustedJson, type JsonObject, type JsonValue } from './untrustedJson.js';
 
 export const TITLE_MAX = 1024;
@@ -32,10 +37,20 @@ export const DESCRIPTION_MAX = 20_000;
 export const COMMENT_MAX = 30_000;
 export const TEXT_MAX = 4096;
 
+/** Most field errors one answer lists; the rest are counted (a body of 32,000 bad entities must not get a 3.5 MB answer). */
+export const MAX_ERROR_DETAILS = 50;
+
 export class IncidentValidationError extends Error {
   override name = 'IncidentValidationError';
-  constructor(readonly details: FieldError[]) {
-    super(`The incident is invalid: ${details.map((d) => `${d.path} (expected ${d.expected})`).join('; ')}`);
+  /** How many more invalid fields there are than `details` lists. */
+  readonly omitted: number;
+  constructor(
+    readonly details: FieldError[],
+    total = details.length,
+  ) {
+    const omitted = total - details.length;
+    super(`The incident is invalid: ${details.map((d) => `${d.path} (expected ${d.expected})`).join('; ')}${omitted > 0 ? `; and ${omitted} more` : ''}`);
+    this.omitted = omitted;
   }
 }
 
@@ -56,55 +71,46 @@ const entityProperties: Record<string, z.ZodType> = {
   FileHash: z.object({ hashValue: z.string().nullish(), algorithm: z.string().nullish() }),
 };
 
+/** The redaction clean() applies: redact(), or while an incident is normalised, one redactor for all its text. */
+let redactText: (text: string) => string = redact;
+
 /**
  * Validates and normalises what the webhook received (already parsed with parseUntrustedJson).
- * Throws IncidentValidationError listing every invalid path.
+ * Throws IncidentValidationError listing every invalid path (the first MAX_ERROR_DETAILS of them).
  */
 export function normaliseIncident(body: unknown): Incident {
+  // Synchronous, so no other normalisation can see this redactor; it reads the secret settings once, not per text.
+  redactText = redactor();
+  try {
+    return normalise(body);
+  } finally {
+    redactText = redact;
+  }
+}
+
+function normalise(body: unknown): Incident {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new IncidentValidationError([
       { path: '(body)', expected: 'a Sentinel incident trigger body or ARM incident object', received: describeValue(body) },
     ]);
   }
   const isRelayBody = ['objectSchemaType', 'objectEventType', 'workspaceInfo', 'object'].some((k) => Object.hasOwn(body, k));
-  let arm: ArmIncident;
-  let eventType: EventType = 'Create';
-  let workspaceId: string | undefined;
-  const errors: FieldError[] = [];
-  let prefix: (string | number)[] = [];
-  if (isRelayBody) {
-    const parsed = relayBodySchema.safeParse(body);
-    if (!parsed.success) throw new IncidentValidationError(toFieldErrors(parsed.error.issues, body));
-    arm = parsed.data.object;
-    eventType = parsed.data.objectEventType;
-    workspaceId = parsed.data.workspaceId.toLowerCase();
-    prefix = ['object'];
-    errors.push(...workspaceMismatches(parsed.data.workspaceInfo, arm.id));
-  } else {
-    const parsed = armIncidentSchema.safeParse(body);
-    if (!parsed.success) throw new IncidentValidationError(toFieldErrors(parsed.error.issues, body));
-    arm = parsed.data;
+  const parsed = isRelayBody ? relayBodySchema.safeParse(body) : armIncidentSchema.safeParse(body);
+  // Every invalid field in one answer: the checks across fields run on the raw body even when the schema failed,
+  // and report only paths the schema has not.
+  const issues = parsed.error?.issues ?? [];
+  const schemaPaths = new Set(issues.map((issue) => formatPath(issue.path)));
+  const checks = crossFieldErrors(body as JsonObject, isRelayBody).filter((e) => !schemaPaths.has(e.path));
+  if (issues.length > 0 || checks.length > 0) {
+    const details = [...toFieldErrors(issues, body, MAX_ERROR_DETAILS), ...checks].slice(0, MAX_ERROR_DETAILS);
+    throw new IncidentValidationError(details, issues.length + checks.length);
   }
-  const match = INCIDENT_ID_PATTERN.exec(arm.id)!;
-  const [, subscriptionId, resourceGroup, workspaceName, name] = match as unknown as [string, string, string, string, string];
-  if (arm.name != null && arm.name.toLowerCase() !== name.toLowerCase()) {
-    errors.push({ path: [...prefix, 'name'].join('.'), expected: `the last segment of the id ("${name}")`, received: describeValue(arm.name) });
-  }
-  const entities = (arm.properties.relatedEntities ?? []).map((e, i) => {
-    const entity = normaliseEntity(e);
-    const schema = entityProperties[entity.kind];
-    if (schema) {
-      const checked = schema.safeParse(entity.properties);
-      if (!checked.success) {
-        const at = [...prefix, 'properties', 'relatedEntities', i, 'properties'];
-        for (const err of toFieldErrors(checked.error.issues, entity.properties)) {
-          errors.push({ ...err, path: `${pathText(at)}.${err.path}` });
-        }
-      }
-    }
-    return entity;
-  });
-  if (errors.length > 0) throw new IncidentValidationError(errors);
+  const relay = isRelayBody ? (parsed.data as RelayBody) : undefined;
+  const arm = relay ? relay.object : (parsed.data as ArmIncident);
+  const eventType: EventType = relay ? relay.objectEventType : 'Create';
+  const workspaceId = relay?.workspaceId.toLowerCase();
+  const [, subscriptionId, resourceGroup, workspaceName, name] = INCIDENT_ID_PATTERN.exec(arm.id) as unknown as [string, string, string, string, string];
+  const entities = (arm.properties.relatedEntities ?? []).map(normaliseEntity);
 
   const p = arm.properties;
   const alerts = (p.alerts ?? []).map(normaliseAlert);
@@ -161,21 +167,61 @@ export function parseIncident(text: string): Incident {
   return normaliseIncident(parseUntrustedJson(text));
 }
 
-function workspaceMismatches(info: { SubscriptionId: string; ResourceGroupName: string; WorkspaceName: string }, id: string): FieldError[] {
-  const m = INCIDENT_ID_PATTERN.exec(id);
-  if (!m) return [];
-  const pairs: [keyof typeof info, string][] = [
-    ['SubscriptionId', m[1]!],
-    ['ResourceGroupName', m[2]!],
-    ['WorkspaceName', m[3]!],
-  ];
-  return pairs
-    .filter(([key, fromId]) => info[key].toLowerCase() !== fromId.toLowerCase())
-    .map(([key, fromId]) => ({
-      path: `workspaceInfo.${key}`,
-      expected: `the value in object.id ("${fromId}")`,
-      received: describeValue(info[key]),
-    }));
+/**
+ * What the schema cannot check field by field: the relay's workspaceInfo and the name against the id, the time of
+ * the change on an Update event, and the typed properties of each entity kind. Reads the raw body defensively:
+ * whatever has the wrong shape is the schema's to report.
+ */
+function crossFieldErrors(body: JsonObject, isRelayBody: boolean): FieldError[] {
+  const arm = isRelayBody ? body.object : body;
+  if (!isObject(arm)) return [];
+  const prefix: (string | number)[] = isRelayBody ? ['object'] : [];
+  const errors: FieldError[] = [];
+  const id = typeof arm.id === 'string' ? INCIDENT_ID_PATTERN.exec(arm.id) : null;
+  if (id && isRelayBody && isObject(body.workspaceInfo)) {
+    const info = body.workspaceInfo;
+    const pairs: [string, string][] = [
+      ['SubscriptionId', id[1]!],
+      ['ResourceGroupName', id[2]!],
+      ['WorkspaceName', id[3]!],
+    ];
+    for (const [key, fromId] of pairs) {
+      const value = info[key];
+      if (typeof value === 'string' && value.toLowerCase() !== fromId.toLowerCase()) {
+        errors.push({ path: `workspaceInfo.${key}`, expected: `the value in object.id ("${fromId}")`, received: describeValue(value) });
+      }
+    }
+  }
+  if (id && typeof arm.name === 'string' && arm.name.toLowerCase() !== id[4]!.toLowerCase()) {
+    errors.push({ path: pathText([...prefix, 'name']), expected: `the last segment of the id ("${id[4]}")`, received: describeValue(arm.name) });
+  }
+  // An Update's run id is made of the time of the change: without it, every later update would be a duplicate.
+  if (isRelayBody && body.objectEventType === 'Update' && isObject(arm.properties) && arm.properties.lastModifiedTimeUtc == null) {
+    errors.push({
+      path: pathText([...prefix, 'properties', 'lastModifiedTimeUtc']),
+      expected: 'the time of the change (ISO 8601 date-time) on an Update event',
+      received: describeValue(arm.properties.lastModifiedTimeUtc),
+    });
+  }
+  const entities = isObject(arm.properties) ? arm.properties.relatedEntities : undefined;
+  if (Array.isArray(entities)) {
+    entities.forEach((e, i) => {
+      if (!isObject(e) || typeof e.kind !== 'string') return;
+      const given = e.kind.toLowerCase();
+      const kind = ENTITY_KINDS.find((k) => k.toLowerCase() === given);
+      const properties = e.properties ?? Object.create(null);
+      if (!kind || !isObject(properties)) return;
+      const checked = entityProperties[kind]!.safeParse(properties);
+      if (checked.success) return;
+      const at = pathText([...prefix, 'properties', 'relatedEntities', i, 'properties']);
+      for (const err of toFieldErrors(checked.error.issues, properties, Infinity)) errors.push({ ...err, path: `${at}.${err.path}` });
+    });
+  }
+  return errors;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function normaliseEntity(e: ArmEntity): EntityData {
@@ -186,7 +232,7 @@ function normaliseEntity(e: ArmEntity): EntityData {
     kind,
     ...opt('id', e.id, TEXT_MAX),
     ...(typeof friendly === 'string' ? { friendlyName: clean(friendly, TEXT_MAX, true) } : {}),
-    properties,
+    properties: redactJson(properties) as JsonObject,
   };
 }
 
@@ -207,8 +253,8 @@ function normaliseAlert(a: ArmAlert): AlertData {
     techniques: cleanList(p.techniques ?? []),
     ...optTime('startTimeUtc', p.startTimeUtc),
     ...optTime('endTimeUtc', p.endTimeUtc),
-    customDetails: customDetailsOf(additionalData),
-    additionalData,
+    customDetails: customDetailsOf(additionalData), // from the text as sent: each value is cleaned (and redacted) on its own
+    additionalData: redactJson(additionalData) as JsonObject,
   };
 }
 
@@ -245,6 +291,16 @@ function ruleNameOf(additionalData: JsonObject): string[] {
   return typeof value === 'string' && value !== '' ? [clean(value, TEXT_MAX, true)] : [];
 }
 
+/** Untrusted JSON kept as sent (entity properties, alert additionalData), with every key and string redacted. */
+function redactJson(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value === null || typeof value !== 'object') return value;
+  const out = Object.create(null) as JsonObject;
+  for (const [key, v] of Object.entries(value)) out[redactText(key)] = redactJson(v);
+  return out;
+}
+
 /** A JSON value that may itself be JSON text (Sentinel stringifies nested data in additionalData). */
 function jsonish(value: JsonValue): JsonValue {
   if (typeof value !== 'string') return value;
@@ -279,24 +335,33 @@ function lastSegment(id: string): string {
   return parts[parts.length - 1] ?? id;
 }
 
-// C0/C1 controls (except tab and newlines), bidi embeddings/overrides/isolates, zero-width space and BOM.
-const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
+// C0/C1 controls (except tab and newlines), bidi marks (Arabic letter mark, LRM, RLM), embeddings, overrides and
+// isolates, zero-width space, BOM, and the invisible tag characters (U+E0000–U+E007F, used to hide text).
+const UNSAFE_CHARS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]/gu;
+
+/** Line breaks folded into one space in single-line text: tab, CR, LF, and the Unicode line and paragraph separators. */
+const LINE_BREAKS = /[\t\r\n\u2028\u2029]+/g;
 
 /** Printable ASCII only (space to ~): the common case, which none of the replacements below change. */
 const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Untrusted text made safe to store and display: well-formed, NFC, no control tricks, at most `max` characters. */
+/**
+ * Untrusted text made safe to store and display: well-formed, NFC, no control tricks, credentials redacted (before
+ * the cap, which could cut a token short of its recognisable length), at most `max` characters.
+ */
 export function clean(s: string, max: number, singleLine: boolean): string {
   let out: string;
   if (PRINTABLE_ASCII.test(s)) {
     out = singleLine ? s.trim() : s; // nothing to replace or fold, and ASCII is already NFC
   } else {
     out = s.replace(LONE_SURROGATE, '\uFFFD').replace(UNSAFE_CHARS, '');
-    if (singleLine) out = out.replace(/[\t\r\n]+/g, ' ').trim();
+    if (singleLine) out = out.replace(LINE_BREAKS, ' ').trim();
     out = out.normalize('NFC');
   }
+  out = redactText(out);
   if (out.length <= max) return out;
   let cut = max - 1;
   const code = out.charCodeAt(cut - 1);
@@ -313,7 +378,7 @@ function opt<K extends string>(key: K, value: string | null | undefined, max: nu
 }
 
 function optTime<K extends string>(key: K, value: string | null | undefined): { [P in K]?: string } {
-  return value == null ? {} : ({ [key]: new Date(Date.parse(value)).toISOString() } as { [P in K]: string });
+  return value == null ? {} : ({ [key]: parseIsoDateTime(value)!.toISOString() } as { [P in K]: string }); // validated by the schema
 }
 
 function dedupe<T>(list: readonly T[], key: (t: T) => string): T[] {

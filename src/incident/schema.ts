@@ -3,18 +3,32 @@
 // wherever a field is optional, because Logic Apps bodies carry them.
 import { z } from 'zod';
 import { CLASSIFICATIONS, EVENT_TYPES, SEVERITIES, STATUSES } from './model.js';
+import { parseIsoDateTime } from './time.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** An incident's ARM id; the groups are subscription, resource group, workspace and incident name. */
-export const INCIDENT_ID_PATTERN =
-  /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/resourceGroups\/([\p{L}\p{N}._()-]{1,90})\/providers\/Microsoft\.OperationalInsights\/workspaces\/([A-Za-z0-9][A-Za-z0-9-]{2,62})\/providers\/Microsoft\.SecurityInsights\/incidents\/([A-Za-z0-9][A-Za-z0-9._-]{0,127})$/iu;
+/**
+ * ASCII `text` in any letter case. ARM ids are case-insensitive, but the id pattern cannot use the i flag: with the
+ * u flag (needed for resource group names), i lets U+017F pass as "s" and the Kelvin sign as "k".
+ */
+function anyCase(text: string): string {
+  return text.replace(/[A-Za-z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).replaceAll('.', '\\.');
+}
+
+/** An incident's ARM id; the groups are subscription, resource group (Unicode letters allowed, as in Azure), workspace and incident name (ASCII). */
+export const INCIDENT_ID_PATTERN = new RegExp(
+  `^/${anyCase('subscriptions')}/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})` +
+    `/${anyCase('resourceGroups')}/([\\p{L}\\p{N}._()-]{1,90})` +
+    `/${anyCase('providers/Microsoft.OperationalInsights/workspaces')}/([A-Za-z0-9][A-Za-z0-9-]{2,62})` +
+    `/${anyCase('providers/Microsoft.SecurityInsights/incidents')}/([A-Za-z0-9][A-Za-z0-9._-]{0,127})$`,
+  'u',
+);
 
 const text = z.string();
 const optText = z.string().nullish();
 const optTime = z
   .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'ISO 8601 date-time' })
+  .refine((s) => parseIsoDateTime(s) !== undefined, { message: 'ISO 8601 date-time with Z or an offset' })
   .nullish();
 const stringList = z.array(z.string()).nullish();
 const jsonObject = z.record(z.string(), z.unknown());

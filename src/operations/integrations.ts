@@ -55,7 +55,7 @@ function manualRun(client: DurableClient): ManualRunDeps<Incident> {
       ...(incident.number !== undefined ? { number: incident.number } : {}),
       ...(incident.portalUrl ? { portalUrl: incident.portalUrl } : {}),
     }),
-    instanceIdFor: (playbook, incident) => runInstanceId(playbook.name, incident),
+    instanceIdFor: (playbook, incident, suffix) => runInstanceId(playbook.name, incident, suffix),
     inputFor: (_playbook, incident, options) => ({ incident, dryRun: options.dryRun, deliveryId: options.deliveryId }),
     exists,
     async start(playbook, instanceId, input) {

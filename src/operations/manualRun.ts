@@ -51,8 +51,8 @@ export type IncidentResolution<I> =
 export interface ManualRunDeps<I> {
   resolveIncident(request: ManualRunRequest): Promise<IncidentResolution<I>>;
   refOf(incident: I): IncidentRef;
-  /** The instance id intake would give this playbook on this incident. */
-  instanceIdFor(playbook: RunnablePlaybook, incident: I): string;
+  /** The instance id intake would give this playbook on this incident, with `suffix` (for forced and dry runs). */
+  instanceIdFor(playbook: RunnablePlaybook, incident: I, suffix: string): string;
   inputFor(playbook: RunnablePlaybook, incident: I, options: { dryRun: boolean; deliveryId: string }): unknown;
   /** Whether an instance with this id exists. */
   exists(instanceId: string): Promise<boolean>;
@@ -70,9 +70,9 @@ export async function startManualRun<I>(playbook: RunnablePlaybook, request: Man
   const resolved = await deps.resolveIncident(request);
   if (!resolved.ok) return resolved;
   const incident = resolved.incident;
-  const base = deps.instanceIdFor(playbook, incident);
   // A dry run never blocks (or is blocked by) a real run; a forced run is always a fresh instance.
-  const instanceId = request.dryRun ? `${base}-dryrun-${deps.uniqueSuffix()}` : request.force ? `${base}-${deps.uniqueSuffix()}` : base;
+  const suffix = request.dryRun ? `-dryrun-${deps.uniqueSuffix()}` : request.force ? `-${deps.uniqueSuffix()}` : '';
+  const instanceId = deps.instanceIdFor(playbook, incident, suffix);
   const run = { playbook: playbook.name, instanceId, dryRun: request.dryRun, incident: deps.refOf(incident) };
   if (!request.dryRun && !request.force && (await deps.exists(instanceId))) return { status: 200, run: { ...run, duplicate: true } };
   const input = deps.inputFor(playbook, incident, { dryRun: request.dryRun, deliveryId: `manual-${instanceId}` });

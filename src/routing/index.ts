@@ -2,5 +2,5 @@
 export * from './trigger.js';
 export { matchPlaybooks, ruleGuid, type PlaybookMatch, type RoutingResult } from './match.js';
 export { runInstanceId } from './instanceId.js';
-export type { PlaybookRunInput, RunRef, DeliverySource } from './runs.js';
+export type { PlaybookRunInput, RunRef, FailedStart, DeliverySource } from './runs.js';
 export { LEDGER_ORCHESTRATION, type IntakeRecord } from './ledger.js';

@@ -4,12 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { redact } from '../clients/redact.js';
+import { parseIsoDateTime } from '../incident/time.js';
 import { parseUntrustedJson, UntrustedJsonError, type JsonValue } from '../incident/untrustedJson.js';
 import type { Incident } from '../incident/model.js';
 import type { FieldError } from '../incident/schema.js';
 import { durableClient } from './client.js';
 import { loadNormalise } from './lazy.js';
-import { ledgerRecord, queryLedger, recordDelivery, registerLedgerOrchestration } from './ledger.js';
+import { ledgerRecord, parseLedgerCursor, queryLedger, recordDelivery, registerLedgerOrchestration } from './ledger.js';
 import { matchPlaybooks } from './match.js';
 import { startRuns, type Delivery } from './runs.js';
 import { checkedCatalogue, type CatalogueSource, type PlaybookEntry } from './trigger.js';
@@ -73,7 +75,8 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
     incident = normaliseIncident(body);
   } catch (err) {
     if (err instanceof IncidentValidationError) {
-      return error(400, 'invalid_incident', 'The body is not a valid Sentinel incident.', err.details);
+      const more = err.omitted > 0 ? `; ${err.omitted} more invalid fields are not listed` : '';
+      return error(400, 'invalid_incident', `The body is not a valid Sentinel incident${more}.`, err.details);
     }
     if (err instanceof UntrustedJsonError) return error(400, 'invalid_json', err.message);
     throw err;
@@ -85,20 +88,26 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
   const delivery: Delivery = { deliveryId: randomUUID(), receivedAtUtc: new Date().toISOString(), source: 'webhook' };
   const routing = matchPlaybooks(incident, catalogue);
   const client = durableClient(context);
-  let runs;
-  try {
-    runs = await startRuns(client, incident, routing.matches, delivery);
-    await recordDelivery(client, ledgerRecord(incident, delivery, runs, { eventUniqueId: eventUniqueIdOf(body, clean), reason: routing.reason }));
-  } catch (err) {
-    // The relay retries 5xx; a retry is safe because run ids are derived from the incident.
-    context.error(`Delivery ${delivery.deliveryId}: starting runs failed: ${(err as Error).message}`);
-    return error(503, 'runs_not_started', 'The durable runtime did not accept the runs; retry the delivery.');
-  }
+  const { runs, failed } = await startRuns(client, incident, routing.matches, delivery);
   context.log(
     `Delivery ${delivery.deliveryId}: incident ${incident.number ?? incident.name} (${incident.eventType}) → ` +
-      (runs.length === 0 ? 'no playbook' : runs.map((r) => `${r.instanceId}${r.duplicate ? ' (duplicate)' : ''}`).join(', ')),
+      (routing.matches.length === 0 ? 'no playbook' : runs.map((r) => `${r.instanceId}${r.duplicate ? ' (duplicate)' : ''}`).join(', ') || 'no run started'),
   );
   const summary = { deliveryId: delivery.deliveryId, incident: { id: incident.id, number: incident.number ?? null } };
+  // The relay retries 5xx. A retry is safe and finishes the job: run ids derive from the incident, so the runs that
+  // started are duplicates then and only the others are started again.
+  const retry = (message: string): HttpResponseInit => ({ status: 503, jsonBody: { error: { code: 'runs_not_started', message }, ...summary, runs, failed } });
+  try {
+    await recordDelivery(client, ledgerRecord(incident, delivery, { runs, failed }, { eventUniqueId: eventUniqueIdOf(body, clean), reason: routing.reason }));
+  } catch (err) {
+    context.error(`Delivery ${delivery.deliveryId}: recording it failed: ${redact((err as Error).message)}`);
+    return retry("The durable runtime did not store the delivery's record; retry the delivery (runs that started are duplicates then).");
+  }
+  if (failed.length > 0) {
+    context.error(`Delivery ${delivery.deliveryId}: starting runs failed: ${failed.map((f) => `${f.playbook}: ${f.error}`).join('; ')}`);
+    const playbooks = `${failed.length} playbook${failed.length === 1 ? '' : 's'}`;
+    return retry(`The durable runtime did not start the runs of ${playbooks}; retry the delivery (runs that started are duplicates then).`);
+  }
   if (runs.length === 0) return { status: 200, jsonBody: { ...summary, runs, reason: routing.reason } };
   return { status: 202, jsonBody: { ...summary, runs } };
 }
@@ -106,19 +115,23 @@ async function receiveIncident(request: HttpRequest, context: InvocationContext,
 async function listDeliveries(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const details: FieldError[] = [];
   const since = request.query.get('since');
+  const before = request.query.get('before');
   const topText = request.query.get('top');
   const incident = request.query.get('incident');
-  const sinceDate = since ? new Date(since) : undefined;
-  if (sinceDate && Number.isNaN(sinceDate.getTime())) details.push({ path: 'since', expected: 'ISO 8601 date-time', received: since! });
-  const top = topText === null ? 100 : Number(topText);
-  if (!Number.isInteger(top) || top < 1 || top > 1000) details.push({ path: 'top', expected: 'integer 1–1000', received: topText ?? '' });
+  const sinceDate = since === null ? undefined : parseIsoDateTime(since);
+  if (since !== null && !sinceDate) details.push({ path: 'since', expected: 'ISO 8601 date-time with Z or an offset', received: since });
+  const cursor = before === null ? undefined : parseLedgerCursor(before);
+  if (before !== null && !cursor) details.push({ path: 'before', expected: "the previous page's next, or an ISO 8601 date-time with Z or an offset", received: before });
+  const top = topText === null ? 100 : /^\d{1,4}$/.test(topText) ? Number(topText) : Number.NaN;
+  if (!(top >= 1 && top <= 1000)) details.push({ path: 'top', expected: 'integer 1–1000 (plain digits)', received: topText ?? '' });
   if (details.length > 0) return error(400, 'invalid_query', 'The query is invalid.', details);
-  const records = await queryLedger(durableClient(context), {
+  const page = await queryLedger(durableClient(context), {
     top,
     ...(incident ? { incident } : {}),
     ...(sinceDate ? { since: sinceDate } : {}),
+    ...(cursor ? { before: cursor } : {}),
   });
-  return { status: 200, jsonBody: { records } };
+  return { status: 200, jsonBody: page };
 }
 
 /**
@@ -139,10 +152,14 @@ function foreignWorkspace(incident: Incident, body: JsonValue): FieldError | und
   };
 }
 
-/** application/json or any +json type, with or without parameters. */
+/**
+ * application/json, in UTF-8: with no charset or charset utf-8. Not the +json types (a JSON patch is not an
+ * incident), and not another charset, which the body would not be decoded in.
+ */
 function isJsonMediaType(header: string | null): boolean {
-  const type = header?.split(';')[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+  const [type, ...parameters] = (header ?? '').split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return parameters.every((p) => !p.startsWith('charset=') || p.slice('charset='.length).replace(/^"(.*)"$/, '$1') === 'utf-8');
 }
 
 /** The relay body's eventUniqueId (already validated as a short string when present). */

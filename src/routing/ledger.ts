@@ -12,7 +12,8 @@
 import * as df from 'durable-functions';
 import type { DurableClient, OrchestrationContext } from 'durable-functions';
 import type { Incident } from '../incident/model.js';
-import type { Delivery, RunRef } from './runs.js';
+import { parseIsoDateTime } from '../incident/time.js';
+import type { Delivery, FailedStart, StartResult } from './runs.js';
 
 export const LEDGER_ORCHESTRATION = 'intakeLedgerRecord';
 export const LEDGER_PREFIX = 'intake-';
@@ -27,6 +28,8 @@ export interface IntakeRecord {
   eventUniqueId?: string;
   incident: { id: string; name: string; number?: number; eventType: string };
   runs: { playbook: string; instanceId: string; duplicate: boolean }[];
+  /** Matching playbooks whose runs the durable runtime refused (the delivery answered 503 and is retried). */
+  failed?: FailedStart[];
   /** True when the delivery matched playbooks but every run already existed. */
   duplicate: boolean;
   /** Why nothing was started, when nothing matched. */
@@ -44,7 +47,8 @@ export function registerLedgerOrchestration(): void {
   });
 }
 
-export function ledgerRecord(incident: Incident, delivery: Delivery, runs: readonly RunRef[], extra: { eventUniqueId?: string; reason?: string }): IntakeRecord {
+export function ledgerRecord(incident: Incident, delivery: Delivery, started: StartResult, extra: { eventUniqueId?: string; reason?: string }): IntakeRecord {
+  const { runs, failed } = started;
   return {
     deliveryId: delivery.deliveryId,
     receivedAtUtc: delivery.receivedAtUtc,
@@ -57,7 +61,8 @@ export function ledgerRecord(incident: Incident, delivery: Delivery, runs: reado
       eventType: incident.eventType,
     },
     runs: runs.map((r) => ({ playbook: r.playbook, instanceId: r.instanceId, duplicate: r.duplicate })),
-    duplicate: runs.length > 0 && runs.every((r) => r.duplicate),
+    ...(failed.length > 0 ? { failed } : {}),
+    duplicate: runs.length > 0 && failed.length === 0 && runs.every((r) => r.duplicate),
     ...(extra.reason ? { reason: extra.reason } : {}),
   };
 }
@@ -128,11 +133,42 @@ export interface LedgerQuery {
   /** Incident ARM id, name or number. */
   incident?: string;
   since?: Date;
+  /** Only records after this position of the order (newest first): the `next` of the previous page. */
+  before?: LedgerCursor;
   top: number;
 }
 
-/** Newest first. */
-export async function queryLedger(client: DurableClient, query: LedgerQuery): Promise<IntakeRecord[]> {
+/** A position in the ledger's order: receivedAtUtc, then deliveryId (records of one millisecond are ordered by it). */
+export interface LedgerCursor {
+  receivedAtUtc: string;
+  deliveryId: string;
+}
+
+export interface LedgerPage {
+  records: IntakeRecord[];
+  /** When more records follow: the cursor of the last one, `<receivedAtUtc>~<deliveryId>`, to pass as `before`. */
+  next?: string;
+}
+
+/** `<receivedAtUtc>~<deliveryId>` (a `next`), or an ISO 8601 time alone (records received before it); undefined when neither. */
+export function parseLedgerCursor(text: string): LedgerCursor | undefined {
+  const [time = '', deliveryId = '', ...rest] = text.split('~');
+  const at = parseIsoDateTime(time);
+  if (!at || rest.length > 0 || deliveryId.length > 256) return undefined;
+  return { receivedAtUtc: at.toISOString(), deliveryId };
+}
+
+/** Newest first: receivedAtUtc descending, then deliveryId descending. */
+function newestFirst(a: LedgerCursor, b: LedgerCursor): number {
+  return compareText(b.receivedAtUtc, a.receivedAtUtc) || compareText(b.deliveryId, a.deliveryId);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One page, newest first. */
+export async function queryLedger(client: DurableClient, query: LedgerQuery): Promise<LedgerPage> {
   const statuses = (await client.getStatusBy(query.since ? { createdTimeFrom: query.since } : {})) as unknown as RawStatus[];
   const ledger = statuses.filter(
     (s) => s.name === LEDGER_ORCHESTRATION && typeof s.instanceId === 'string' && s.instanceId.startsWith(LEDGER_PREFIX),
@@ -151,9 +187,11 @@ export async function queryLedger(client: DurableClient, query: LedgerQuery): Pr
     }),
   );
   const wanted = query.incident?.toLowerCase();
+  const { before } = query;
   const records = found
     .flat()
     .filter((r) => !query.since || Date.parse(r.receivedAtUtc) >= query.since.getTime())
+    .filter((r) => !before || newestFirst(before, r) < 0)
     .filter(
       (r) =>
         wanted === undefined ||
@@ -161,8 +199,10 @@ export async function queryLedger(client: DurableClient, query: LedgerQuery): Pr
         r.incident.name.toLowerCase() === wanted ||
         String(r.incident.number) === wanted,
     );
-  records.sort((a, b) => b.receivedAtUtc.localeCompare(a.receivedAtUtc) || b.deliveryId.localeCompare(a.deliveryId));
-  return records.slice(0, query.top);
+  records.sort(newestFirst);
+  const page = records.slice(0, query.top);
+  const last = page.at(-1);
+  return records.length > page.length && last ? { records: page, next: `${last.receivedAtUtc}~${last.deliveryId}` } : { records: page };
 }
 
 interface RawStatus {

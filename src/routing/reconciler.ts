@@ -12,7 +12,7 @@ import { durableClient } from './client.js';
 import { loadNormalise, loadSentinelActions } from './lazy.js';
 import { ledgerRecord, recordDelivery } from './ledger.js';
 import { matchPlaybooks } from './match.js';
-import { startRuns, type RunRef } from './runs.js';
+import { startRuns, type FailedStart, type RunRef } from './runs.js';
 import { checkedCatalogue, type CatalogueSource, type PlaybookEntry } from './trigger.js';
 
 // Required, not imported: an ESM import of this CommonJS package makes Node scan its whole bundle for export
@@ -24,17 +24,25 @@ export const RECONCILER_DEFAULTS = {
   lookbackMinutes: 24 * 60,
   /** Incidents younger than this are left to the relay (and their entities time to arrive: #4661). */
   graceMinutes: 10,
-  top: 200,
+  /** Most incidents one pass examines (each costs two reads); more are logged, and listed once older ones leave the window. */
+  top: 1000,
 };
 
-/** An ARM-shaped incident with its alerts and entities, as normaliseIncident accepts it. */
-export type IncidentSource = (createdAfter: Date) => Promise<unknown[]>;
+/** Where a pass finds incidents. */
+export interface IncidentSource {
+  /** Open incidents created in [since, before), oldest first. */
+  list(since: Date, before: Date): Promise<IncidentSummary[]>;
+  /** A listed incident with its alerts and entities, ARM-shaped, as normaliseIncident accepts it. */
+  read(summary: IncidentSummary): Promise<unknown>;
+}
 
 export interface ReconcileResult {
   examined: number;
   /** Runs this pass started (duplicates excluded). */
   started: RunRef[];
-  /** Incidents that could not be normalised, with why. */
+  /** Runs the durable runtime refused (the next pass tries them again). */
+  failed: (FailedStart & { id: string })[];
+  /** Incidents that could not be read or normalised, with why. */
   skipped: { id: string; reason: string }[];
 }
 
@@ -45,12 +53,17 @@ export interface ReconcileResult {
 export function registerReconciler(options: { catalogue: CatalogueSource }): void {
   if (process.env.RECONCILER_ENABLED !== 'true') return;
   const catalogue = checkedCatalogue(options.catalogue);
-  const lookbackMinutes = minutesSetting('RECONCILER_LOOKBACK_MINUTES', RECONCILER_DEFAULTS.lookbackMinutes);
-  const graceMinutes = minutesSetting('RECONCILER_GRACE_MINUTES', RECONCILER_DEFAULTS.graceMinutes);
   app.timer('incidentReconciler', {
     schedule: process.env.RECONCILER_SCHEDULE || RECONCILER_DEFAULTS.schedule,
     extraInputs: [df.input.durableClient()],
     handler: async (_timer, context: InvocationContext) => {
+      // Read here, not at registration: a throw there fails the whole app's start, the webhook included.
+      const settings = windowSettings();
+      if (Array.isArray(settings)) {
+        for (const problem of settings) context.error(`Reconciler not run: ${problem}`);
+        return;
+      }
+      const { lookbackMinutes, graceMinutes } = settings;
       const now = new Date();
       const result = await reconcile({
         catalogue: catalogue(),
@@ -62,6 +75,7 @@ export function registerReconciler(options: { catalogue: CatalogueSource }): voi
       context.log(
         `Reconciler: ${result.examined} incidents examined, ${result.started.length} runs started` +
           (result.started.length ? ` (${result.started.map((r) => r.instanceId).join(', ')})` : '') +
+          (result.failed.length ? `, ${result.failed.length} failed (${result.failed.map((f) => `${f.playbook} on ${f.id}: ${f.error}`).join('; ')})` : '') +
           (result.skipped.length ? `, ${result.skipped.length} skipped (${result.skipped.map((k) => `${k.id}: ${k.reason}`).join('; ')})` : ''),
       );
     },
@@ -79,15 +93,16 @@ export interface ReconcileOptions {
 }
 
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
-  const result: ReconcileResult = { examined: 0, started: [], skipped: [] };
+  const result: ReconcileResult = { examined: 0, started: [], failed: [], skipped: [] };
   const { IncidentValidationError, normaliseIncident } = loadNormalise();
-  for (const body of await options.source(options.since)) {
+  for (const summary of await options.source.list(options.since, options.before)) {
     let incident;
     try {
-      incident = normaliseIncident(body);
+      incident = normaliseIncident(await options.source.read(summary));
     } catch (err) {
-      if (!(err instanceof IncidentValidationError)) throw err;
-      result.skipped.push({ id: String((body as { id?: unknown }).id ?? '?'), reason: err.message });
+      // One incident (deleted since it was listed, unreadable, invalid) must not cost the others their pass.
+      const reason = err instanceof IncidentValidationError ? err.message : `reading its alerts and entities failed: ${(err as Error).message}`;
+      result.skipped.push({ id: summary.id, reason });
       continue;
     }
     const created = incident.createdTimeUtc ? Date.parse(incident.createdTimeUtc) : Number.NaN;
@@ -96,29 +111,32 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     const routing = matchPlaybooks(incident, options.catalogue);
     if (routing.matches.length === 0) continue;
     const delivery = { deliveryId: randomUUID(), receivedAtUtc: new Date().toISOString(), source: 'reconciler' as const };
-    const runs = await startRuns(options.client, incident, routing.matches, delivery);
+    const { runs, failed } = await startRuns(options.client, incident, routing.matches, delivery);
     const started = runs.filter((r) => !r.duplicate);
-    if (started.length === 0) continue;
     result.started.push(...started);
-    await recordDelivery(options.client, ledgerRecord(incident, delivery, runs, {}));
+    result.failed.push(...failed.map((f) => ({ ...f, id: incident.id })));
+    if (started.length === 0 && failed.length === 0) continue;
+    await recordDelivery(options.client, ledgerRecord(incident, delivery, { runs, failed }, {}));
   }
   return result;
 }
 
 /** Open incidents from the configured workspace (Sentinel actions), each with its alerts and entities. */
 export function sentinelIncidentSource(log: (message: string) => void): IncidentSource {
-  return async (createdAfter) => {
-    const { listAlerts, listEntities, listIncidents } = loadSentinelActions();
-    const { incidents } = await run(listIncidents, { createdAfter: createdAfter.toISOString(), statuses: ['New', 'Active'], top: RECONCILER_DEFAULTS.top }, log);
-    const bodies: unknown[] = [];
-    for (const summary of incidents) {
+  return {
+    async list(since, before) {
+      const { listIncidents } = loadSentinelActions();
+      const window = { createdAfter: since.toISOString(), createdBefore: before.toISOString() };
+      return (await run(listIncidents, { ...window, statuses: ['New', 'Active'], top: RECONCILER_DEFAULTS.top }, log)).incidents;
+    },
+    async read(summary) {
+      const { listAlerts, listEntities } = loadSentinelActions();
       const [{ alerts }, { entities }] = await Promise.all([
         run(listAlerts, { incidentId: summary.id }, log),
         run(listEntities, { incidentId: summary.id }, log),
       ]);
-      bodies.push(armIncident(summary, alerts, entities));
-    }
-    return bodies;
+      return armIncident(summary, alerts, entities);
+    },
   };
 }
 
@@ -147,10 +165,17 @@ async function run<I, O>(action: Action<I, O>, input: I, log: (message: string) 
   return output as O;
 }
 
-function minutesSetting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`Setting ${name} must be a number of minutes, got "${raw}".`);
-  return value;
+/** The window's settings, or what is wrong with each. */
+function windowSettings(): { lookbackMinutes: number; graceMinutes: number } | string[] {
+  const problems: string[] = [];
+  const minutes = (name: string, fallback: number): number => {
+    const raw = process.env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    if (/^\d+$/.test(raw)) return Number(raw);
+    problems.push(`setting ${name} is "${raw}"; expected a whole number of minutes (digits only).`);
+    return fallback;
+  };
+  const lookbackMinutes = minutes('RECONCILER_LOOKBACK_MINUTES', RECONCILER_DEFAULTS.lookbackMinutes);
+  const graceMinutes = minutes('RECONCILER_GRACE_MINUTES', RECONCILER_DEFAULTS.graceMinutes);
+  return problems.length > 0 ? problems : { lookbackMinutes, graceMinutes };
 }

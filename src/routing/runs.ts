@@ -6,6 +6,7 @@
 // - on one host, concurrent deliveries of the same id share one start, which closes the window where the
 //   first run could complete between the second delivery's check and its startNew.
 import type { DurableClient } from 'durable-functions';
+import { redact } from '../clients/redact.js';
 import type { Incident, IncidentData } from '../incident/model.js';
 import { runInstanceId } from './instanceId.js';
 import type { PlaybookMatch } from './match.js';
@@ -38,10 +39,23 @@ export interface RunRef {
   statusQueryGetUri: string;
 }
 
+/** A matching playbook whose run the durable runtime did not start, and why (redacted). */
+export interface FailedStart {
+  playbook: string;
+  error: string;
+}
+
+export interface StartResult {
+  /** The runs started or found already there. */
+  runs: RunRef[];
+  failed: FailedStart[];
+}
+
 const inFlight = new Map<string, Promise<RunRef>>();
 
-export async function startRuns(client: DurableClient, incident: Incident, matches: readonly PlaybookMatch[], delivery: Delivery): Promise<RunRef[]> {
-  return Promise.all(
+/** Starts each match on its own: one refused run does not keep the others from starting (or from being recorded). */
+export async function startRuns(client: DurableClient, incident: Incident, matches: readonly PlaybookMatch[], delivery: Delivery): Promise<StartResult> {
+  const settled = await Promise.allSettled(
     matches.map(async (match) => {
       const instanceId = runInstanceId(match.entry.name, incident);
       const pending = inFlight.get(instanceId);
@@ -55,6 +69,12 @@ export async function startRuns(client: DurableClient, incident: Incident, match
       }
     }),
   );
+  const result: StartResult = { runs: [], failed: [] };
+  settled.forEach((outcome, i) => {
+    if (outcome.status === 'fulfilled') result.runs.push(outcome.value);
+    else result.failed.push({ playbook: matches[i]!.entry.name, error: redact(String((outcome.reason as Error)?.message ?? outcome.reason)).slice(0, 500) });
+  });
+  return result;
 }
 
 async function startOnce(client: DurableClient, incident: Incident, match: PlaybookMatch, instanceId: string, delivery: Delivery): Promise<RunRef> {

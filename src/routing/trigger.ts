@@ -27,7 +27,7 @@ export interface PlaybookTrigger {
 }
 
 export interface PlaybookEntry {
-  /** Short stable name, part of every run's instance id: letters, digits, '-' and '_'. */
+  /** Short stable name, part of every run's instance id: letters, digits, '-' and '_', at most 48 characters. */
   name: string;
   title: string;
   version: string;
@@ -41,7 +41,9 @@ export interface TriggerProblem {
   message: string;
 }
 
-export const PLAYBOOK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+export const PLAYBOOK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+/** Leaves room in a run's instance id (at most 100 characters) for an update's time and 12 characters and a hash of the incident name. */
+export const PLAYBOOK_NAME_MAX = 48;
 const MAX_PATTERN_LENGTH = 500;
 const LIST_KEYS = [
   'analyticRuleIds',
@@ -111,6 +113,11 @@ export function validateCatalogue(catalogue: readonly PlaybookEntry[]): TriggerP
     const at = `catalogue[${i}]`;
     if (typeof entry.name !== 'string' || !PLAYBOOK_NAME_PATTERN.test(entry.name)) {
       problems.push({ path: `${at}.name`, message: `must match ${PLAYBOOK_NAME_PATTERN.source}` });
+    } else if (entry.name.length > PLAYBOOK_NAME_MAX) {
+      problems.push({
+        path: `${at}.name`,
+        message: `"${entry.name}" has ${entry.name.length} characters; a playbook name is part of its runs' instance ids and may have at most ${PLAYBOOK_NAME_MAX}`,
+      });
     } else if (seen.has(entry.name.toLowerCase())) {
       problems.push({ path: `${at}.name`, message: `"${entry.name}" is used by another playbook` });
     } else {

@@ -103,6 +103,35 @@ describeActionCases(h, [
   },
 ]);
 
+describe('sentinel.listIncidents window', () => {
+  beforeEach(() => h.sandbox.reset());
+
+  test('lists the incidents created in the window, oldest first, through every page; at most top, and says so', async () => {
+    const world = h.sandbox.world().sentinel;
+    const at = (minute: number) => new Date(Date.UTC(2026, 9, 1) + minute * 60_000).toISOString();
+    for (let i = 0; i < 450; i++) {
+      const incident = structuredClone(incidentOf(h.sandbox.world()));
+      incident.name = `inc-window-${i}`;
+      incident.properties.incidentNumber = 5000 + i;
+      incident.properties.createdTimeUtc = at(i);
+      world.incidents.push(incident);
+    }
+    world.incidents.reverse(); // the listing's order is its own
+    const names = (output: unknown) => (output as { incidents: { name: string }[] }).incidents.map((i) => i.name);
+    const window = { createdAfter: at(10), createdBefore: at(420), statuses: ['New'] };
+    const calls = h.callsTo(/\/incidents$/);
+    assert.deepEqual(names(await h.run(sentinel.listIncidents, { ...window, top: 1000 })), Array.from({ length: 410 }, (_, i) => `inc-window-${10 + i}`));
+    assert.equal(h.callsTo(/\/incidents$/) - calls, 3, 'three pages of at most 200');
+    assert.deepEqual(h.logs.filter((l) => l.includes('more exist')), []);
+
+    assert.deepEqual(names(await h.run(sentinel.listIncidents, { ...window, top: 100 })), Array.from({ length: 100 }, (_, i) => `inc-window-${10 + i}`));
+    assert.ok(
+      h.logs.some((l) => l.includes(`Listed the first 100 incidents created from ${at(10)} to ${at(420)}; more exist`)),
+      h.logs.join('\n'),
+    );
+  });
+});
+
 describe('sentinel.updateIncident rules', () => {
   beforeEach(() => h.sandbox.reset());
 

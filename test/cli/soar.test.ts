@@ -117,6 +117,10 @@ test('soar approve and cancel act on running runs; errors and usage have their e
   assert.equal((await soar(['show'])).code, 2);
   assert.equal((await soar(['frobnicate'])).code, 2);
   assert.equal((await soar(['runs', '--bogus'])).code, 2);
+  // 49 characters: its run ids could not fit. In an empty folder, so that nothing is scaffolded if it were taken.
+  const longName = await soar(['new', `notify-${'x'.repeat(42)}`, '--app', mkdtempSync(path.join(tmpdir(), 'soar-new-'))]);
+  assert.equal(longName.code, 2, longName.stderr);
+  assert.match(longName.stderr, /at most 48 characters/);
   const unreachable = await soar(['playbooks'], { SOAR_URL: 'http://127.0.0.1:9' });
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, /Cannot reach http:\/\/127\.0\.0\.1:9/);

@@ -22,3 +22,17 @@ test('anything else is cleaned in full: controls, DEL, bidi, zero-width, lone su
   assert.equal(clean('\u00e9'.repeat(10), 4, true), '\u00e9\u00e9\u00e9…');
   assert.equal(clean('ab\ud83d\ude00cd', 4, true), 'ab…', 'a surrogate pair is not split');
 });
+
+test('Arabic letter mark, tag characters and (in single-line text) line and paragraph separators', () => {
+  assert.equal(clean('abc\u061Cdef', 100, true), 'abcdef');
+  assert.equal(clean('a\u{E0001}\u{E0041}\u{E0042}\u{E007F}b', 100, false), 'ab');
+  assert.equal(clean('line1\u2028line2\u2029line3', 100, true), 'line1 line2 line3');
+  assert.equal(clean('line1\u2028line2\u2029line3', 100, false), 'line1\u2028line2\u2029line3', 'multi-line text keeps its breaks');
+});
+
+test('credentials are redacted before the cap, so that a cut cannot leave a token short of its recognisable form', () => {
+  const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+  assert.equal(clean(`Leaked ${token} here`, 100, true), 'Leaked [REDACTED] here');
+  assert.equal(clean(`Leaked\u200B ${token}`, 100, false), 'Leaked [REDACTED]');
+  assert.equal(clean(`Leaked ${token}`, 14, true), 'Leaked [REDAC…');
+});

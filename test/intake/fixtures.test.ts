@@ -83,7 +83,7 @@ test('an incident nothing matches answers 200 with the reason and starts nothing
 test('GET /api/playbooks lists the catalogue with effective triggers', async () => {
   const res = await h.get('/api/playbooks');
   assert.equal(res.status, 200);
-  assert.equal(res.json.playbooks.length, 10);
+  assert.equal(res.json.playbooks.length, 11);
   assert.deepEqual(res.json.playbooks[5], {
     name: 'notify-soc',
     title: 'Test playbook notify-soc',
@@ -115,19 +115,117 @@ test('Update events route to update playbooks; each distinct update is its own r
   );
 });
 
-test('when the durable runtime refuses a run: 503, nothing recorded, and the delivery can be retried', async () => {
+test('two updates within one second are two runs: the id keeps the milliseconds of the change', async () => {
+  const body = fixture('repo-deleted-azdo');
+  body.objectEventType = 'Update';
+  body.object.properties.status = 'Closed';
+  body.object.properties.classification = 'TruePositive';
+  const ids: [string, boolean][] = [];
+  for (const time of ['2026-11-21T08:00:02.1234567Z', '2026-11-21T08:00:02.9876543Z', '2026-11-21T10:00:02.9876543+02:00']) {
+    body.object.properties.lastModifiedTimeUtc = time;
+    const res = await h.post(body);
+    assert.equal(res.status, 202, res.text);
+    ids.push(...res.json.runs.map((r): [string, boolean] => [r.instanceId, r.duplicate]));
+  }
+  assert.deepEqual(ids, [
+    ['closed-watcher-inc-repo-deleted-azdo-update-20261121T080002.123Z', false],
+    ['closed-watcher-inc-repo-deleted-azdo-update-20261121T080002.987Z', false],
+    ['closed-watcher-inc-repo-deleted-azdo-update-20261121T080002.987Z', true], // the same instant, with an offset
+  ]);
+});
+
+test('a 128-character incident name: the run id is shortened to 100 characters, deterministic and unique', async () => {
+  const post = (name: string) => {
+    const body = fixture('repo-deleted-github');
+    body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
+    body.object.name = name;
+    return h.post(body);
+  };
+  const [a, b] = ['A'.repeat(120) + '-0000001', 'a'.repeat(120) + '-0000002'];
+  const first = await post(a);
+  assert.equal(first.status, 202, first.text);
+  const id = first.json.runs[0].instanceId;
+  assert.equal(id.length, 100);
+  assert.match(id, /^restore-repository-a{63}-[0-9a-f]{10}-create$/);
+  assert.equal(((await h.completed(id)).output as IntakeTestRunOutput).incident, a, 'the runtime took the id');
+  const again = await post(a.toLowerCase());
+  assert.deepEqual(again.json.runs.map((r) => [r.instanceId, r.duplicate]), [[id, true]], 'the same incident (names are case-insensitive) maps to the same run');
+  const other = await post(b);
+  assert.equal(other.status, 202, other.text);
+  assert.notEqual(other.json.runs[0].instanceId, id);
+  assert.equal(other.json.runs[0].duplicate, false);
+  assert.equal(other.json.runs[0].instanceId.length, 100);
+});
+
+test('the longest playbook name on an Update of a GUID-named incident: the id still fits in 100 characters', async () => {
+  const body = fixture('repo-deleted-github');
+  const name = '6F1E2D3C-4B5A-4978-8A6B-5C4D3E2F1A0B';
+  body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
+  body.object.name = name;
+  body.objectEventType = 'Update';
+  body.object.properties.lastModifiedTimeUtc = '2026-11-20T08:00:02.1234567Z';
+  body.object.properties.labels = [{ labelName: 'long-playbook-name', labelType: 'User' }];
+  const res = await h.post(body);
+  assert.equal(res.status, 202, res.text);
+  const [run] = res.json.runs;
+  assert.equal(run?.playbook, 'notify-the-security-operations-centre-of-updates');
+  assert.match(run!.instanceId, /^notify-the-security-operations-centre-of-updates-6f1e2d3c-4b5-[0-9a-f]{10}-update-20261120T080002\.123Z$/);
+  assert.equal(run!.instanceId.length, 100);
+  assert.equal(((await h.completed(run!.instanceId)).output as IntakeTestRunOutput).incident, name);
+});
+
+test('when the durable runtime refuses the only run: 503 naming the playbook, the delivery recorded, and it can be retried', async () => {
   const body = fixture('repo-deleted-azdo');
   body.object.id = body.object.id.replace('inc-repo-deleted-azdo', 'inc-broken');
   body.object.name = 'inc-broken';
   body.object.properties.alerts = [];
   body.object.properties.relatedAnalyticRuleIds = [];
   body.object.properties.labels = [{ labelName: 'broken-wiring', labelType: 'User' }];
-  const before = await h.instanceIds();
+  const runsBefore = (await h.runs()).length;
   const res = await h.post(body);
   assert.equal(res.status, 503);
-  assert.deepEqual(res.json, {
-    error: { code: 'runs_not_started', message: 'The durable runtime did not accept the runs; retry the delivery.' },
-  });
-  assert.deepEqual(await h.instanceIds(), before);
-  assert.ok(h.host.logger.lines.some((l) => l.includes('starting runs failed')));
+  assert.equal(res.json.error.code, 'runs_not_started');
+  assert.equal(res.json.error.message, 'The durable runtime did not start the runs of 1 playbook; retry the delivery (runs that started are duplicates then).');
+  assert.deepEqual(res.json.runs, []);
+  assert.deepEqual(res.json.failed?.map((f) => f.playbook), ['broken-wiring']);
+  assert.match(res.json.failed![0]!.error, /noSuchOrchestration/);
+  assert.equal((await h.runs()).length, runsBefore, 'no run started');
+  const [record] = (await h.get('/api/intake?incident=inc-broken')).json.records;
+  assert.equal(record?.deliveryId, res.json.deliveryId);
+  assert.deepEqual(record?.runs, []);
+  assert.deepEqual(record?.failed, res.json.failed);
+  assert.equal(record?.duplicate, false);
+  assert.ok(h.host.logger.lines.some((l) => l.includes(`Delivery ${res.json.deliveryId}: starting runs failed: broken-wiring: `)));
+});
+
+test('when one of two runs is refused: the other starts, 503 lists both, the ledger records both, a retry retries only the refused one', async () => {
+  const body = fixture('repo-deleted-azdo');
+  body.object.id = body.object.id.replace('inc-repo-deleted-azdo', 'inc-mixed');
+  body.object.name = 'inc-mixed';
+  body.object.properties.alerts = [];
+  body.object.properties.relatedAnalyticRuleIds = [];
+  body.object.properties.severity = 'High'; // notify-soc
+  body.object.properties.labels = [{ labelName: 'broken-wiring', labelType: 'User' }];
+  const first = await h.post(body);
+  assert.equal(first.status, 503, first.text);
+  assert.equal(first.json.error.code, 'runs_not_started');
+  assert.deepEqual(first.json.incident, { id: body.object.id, number: 102 });
+  assert.deepEqual(first.json.runs.map((r) => [r.playbook, r.instanceId, r.duplicate]), [['notify-soc', 'notify-soc-inc-mixed-create', false]]);
+  assert.deepEqual(first.json.failed?.map((f) => f.playbook), ['broken-wiring']);
+  for (const text of [first.text, ...h.host.logger.lines]) assert.ok(!text.includes(h.host.functionKey), 'no key in the answer or the log');
+  assert.equal(((await h.completed('notify-soc-inc-mixed-create')).output as IntakeTestRunOutput).playbook, 'notify-soc');
+
+  const retry = await h.post(body);
+  assert.equal(retry.status, 503);
+  assert.deepEqual(retry.json.runs.map((r) => [r.instanceId, r.duplicate]), [['notify-soc-inc-mixed-create', true]]);
+  assert.deepEqual(retry.json.failed?.map((f) => f.playbook), ['broken-wiring']);
+
+  const records = (await h.get('/api/intake?incident=inc-mixed')).json.records;
+  assert.deepEqual(
+    records.map((r) => [r.deliveryId, r.runs.map((run) => [run.instanceId, run.duplicate]), r.failed?.map((f) => f.playbook), r.duplicate]),
+    [
+      [retry.json.deliveryId, [['notify-soc-inc-mixed-create', true]], ['broken-wiring'], false],
+      [first.json.deliveryId, [['notify-soc-inc-mixed-create', false]], ['broken-wiring'], false],
+    ],
+  );
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHost, type LocalHost, type StartHostOptions } from '../../src/host/index.js';
 import { HostLogger } from '../../src/host/log.js';
-import type { IntakeRecord, RunRef } from '../../src/routing/index.js';
+import type { FailedStart, IntakeRecord, RunRef } from '../../src/routing/index.js';
 
 const appEntry = fileURLToPath(new URL('../apps/intake/index.js', import.meta.url));
 const fixtureDir = new URL('../../../test/fixtures/incidents/', import.meta.url);
@@ -25,9 +25,13 @@ export interface IntakeReply {
   deliveryId: string;
   incident: { id: string; number?: number };
   runs: RunRef[];
+  /** The matching playbooks whose runs the durable runtime refused (503). */
+  failed?: FailedStart[];
   reason?: string;
   error: { code: string; message: string; details?: { path: string; expected?: string; received?: string }[] };
   records: IntakeRecord[];
+  /** The ledger page's cursor: pass it as `before` for the next page. */
+  next?: string;
   playbooks: unknown[];
 }
 

@@ -40,6 +40,12 @@ interface EditableProperties {
 }
 
 const relay = () => fixture('repo-deleted-github');
+/** The body with the incident renamed (its id and name). */
+const named = (body: RelayBody, name: string): RelayBody => {
+  body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
+  body.object.name = name;
+  return body;
+};
 const props = (mutate: (p: EditableProperties) => void) => {
   const body = relay();
   mutate(body.object.properties as EditableProperties);
@@ -86,6 +92,39 @@ const cases: Case[] = [
     paths: ['object.properties.relatedEntities[1].properties.address'],
   },
   { name: 'time that is not a time', send: () => h.post(props((p) => (p.createdTimeUtc = 'yesterday'))), status: 400, code: 'invalid_incident', paths: ['object.properties.createdTimeUtc'] },
+  // Times: ISO 8601 date-times with a zone only (Date.parse would read "1" as 2001 and a zoneless time in the server's zone)
+  { name: 'time "1"', send: () => h.post(props((p) => (p.createdTimeUtc = '1'))), status: 400, code: 'invalid_incident', paths: ['object.properties.createdTimeUtc'] },
+  { name: 'time without a zone', send: () => h.post(props((p) => (p.lastModifiedTimeUtc = '2026-11-20T08:00:02'))), status: 400, code: 'invalid_incident', paths: ['object.properties.lastModifiedTimeUtc'] },
+  { name: 'time as an RFC 2822 date', send: () => h.post(props((p) => (p.firstActivityTimeUtc = 'Fri, 20 Nov 2026 08:00:02 GMT'))), status: 400, code: 'invalid_incident', paths: ['object.properties.firstActivityTimeUtc'] },
+  { name: 'a day February does not have', send: () => h.post(props((p) => (p.createdTimeUtc = '2026-02-30T08:00:00Z'))), status: 400, code: 'invalid_incident', paths: ['object.properties.createdTimeUtc'] },
+  { name: 'an offset beyond 23 hours', send: () => h.post(props((p) => (p.createdTimeUtc = '2026-11-20T08:00:00+24:00'))), status: 400, code: 'invalid_incident', paths: ['object.properties.createdTimeUtc'] },
+  {
+    name: 'alert and comment times without a zone',
+    send: () =>
+      h.post(
+        props((p) => {
+          p.alerts[0].properties.startTimeUtc = '2026-11-20';
+          p.comments = [{ properties: { message: 'x', createdTimeUtc: '2026-11-20 08:00:00' } }];
+        }),
+      ),
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['object.properties.alerts[0].properties.startTimeUtc', 'object.properties.comments[0].properties.createdTimeUtc'],
+  },
+  {
+    name: 'Update event without lastModifiedTimeUtc (its run id is made of it)',
+    send: () => h.post({ ...props((p) => delete p.lastModifiedTimeUtc), objectEventType: 'Update' }),
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['object.properties.lastModifiedTimeUtc'],
+  },
+  {
+    name: 'Update event with a null lastModifiedTimeUtc and another error',
+    send: () => h.post({ ...props((p) => ((p.lastModifiedTimeUtc = null), (p.severity = 'Critical'))), objectEventType: 'Update' }),
+    status: 400,
+    code: 'invalid_incident',
+    paths: ['object.properties.severity', 'object.properties.lastModifiedTimeUtc'],
+  },
   { name: 'unknown event type', send: () => h.post({ ...relay(), objectEventType: 'Delete' }), status: 400, code: 'invalid_incident', paths: ['objectEventType'] },
   { name: 'alert instead of incident', send: () => h.post({ ...relay(), objectSchemaType: 'Alert' }), status: 400, code: 'invalid_incident', paths: ['objectSchemaType'] },
   { name: 'missing workspaceInfo', send: () => h.post({ ...relay(), workspaceInfo: undefined }), status: 400, code: 'invalid_incident', paths: ['workspaceInfo'] },
@@ -147,13 +186,60 @@ const cases: Case[] = [
     code: 'invalid_incident',
     paths: ['id'],
   },
+  // Incident names are ASCII: under case-insensitive Unicode matching U+017F would pass as "s" and the Kelvin sign
+  // as "k", and their run ids would collide with those of other incidents.
+  { name: 'incident name with U+017F (long s)', send: () => h.post(named(relay(), 'inc-x\u017Fb')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
+  { name: 'incident name with the Kelvin sign', send: () => h.post(named(relay(), 'inc-\u212Aelvin')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
+  { name: 'workspace name with the Kelvin sign', send: () => h.post(JSON.stringify(relay()).replaceAll('soc-workspace', 'soc-wor\u212Aspace')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
   { name: 'name that is not the id', send: () => h.post({ ...relay(), object: { ...relay().object, name: 'inc-other' } }), status: 400, code: 'invalid_incident', paths: ['object.name'] },
   {
     name: 'thousands of invalid labels report at most 50 paths',
     send: () => h.post(props((p) => (p.labels = Array.from({ length: 2000 }, () => ({ labelName: 7 }))))),
     status: 400,
     code: 'invalid_incident',
+    message: 'The body is not a valid Sentinel incident; 1950 more invalid fields are not listed.',
     paths: Array.from({ length: 50 }, (_, i) => `object.properties.labels[${i}].labelName`),
+  },
+  {
+    name: 'every invalid field of one body in one answer: schema, workspace, name and entity properties',
+    send: () => {
+      const body = props((p) => {
+        p.severity = 'Critical';
+        p.relatedEntities.push({ kind: 'Ip', properties: { address: 42 } });
+      });
+      body.object.name = 'something-else';
+      body.workspaceInfo.WorkspaceName = 'other-workspace';
+      return h.post(body);
+    },
+    status: 400,
+    code: 'invalid_incident',
+    message: 'The body is not a valid Sentinel incident.',
+    paths: ['object.properties.severity', 'workspaceInfo.WorkspaceName', 'object.name', 'object.properties.relatedEntities[1].properties.address'],
+  },
+  {
+    name: 'thousands of invalid entities report at most 50 paths and how many more there are',
+    send: () => h.post(props((p) => p.relatedEntities.push(...Array.from({ length: 5000 }, () => ({ kind: 'Ip', properties: {} }))))),
+    status: 400,
+    code: 'invalid_incident',
+    message: 'The body is not a valid Sentinel incident; 4950 more invalid fields are not listed.',
+    paths: Array.from({ length: 50 }, (_, i) => `object.properties.relatedEntities[${i + 1}].properties.address`),
+  },
+  {
+    name: 'invalid labels and entities together: 50 paths in all, schema errors first',
+    send: () =>
+      h.post(
+        props((p) => {
+          p.labels = Array.from({ length: 40 }, () => ({ labelName: 7 }));
+          p.relatedEntities.push(...Array.from({ length: 40 }, () => ({ kind: 'Url', properties: {} })));
+        }),
+      ),
+    status: 400,
+    code: 'invalid_incident',
+    message: 'The body is not a valid Sentinel incident; 30 more invalid fields are not listed.',
+    paths: [
+      ...Array.from({ length: 40 }, (_, i) => `object.properties.labels[${i}].labelName`),
+      ...Array.from({ length: 10 }, (_, i) => `object.properties.relatedEntities[${i + 1}].properties.url`),
+    ],
   },
   // Prototype tricks: the keys are dropped, so they cannot supply or override anything
   { name: '__proto__ at the top', send: () => h.post('{"__proto__": {"polluted": true, "id": "x"}}'), status: 400, code: 'invalid_incident', paths: ['id', 'properties'] },
@@ -180,6 +266,15 @@ const cases: Case[] = [
   { name: 'application/xml', send: () => h.post('<incident/>', { contentType: 'application/xml' }), status: 415, code: 'unsupported_media_type' },
   { name: 'application/jsonp look-alike', send: () => h.post(relay(), { contentType: 'application/jsonp' }), status: 415, code: 'unsupported_media_type' },
   { name: 'form encoded', send: () => h.post('a=1', { contentType: 'application/x-www-form-urlencoded' }), status: 415, code: 'unsupported_media_type' },
+  { name: 'application/json-patch+json', send: () => h.post(relay(), { contentType: 'application/json-patch+json' }), status: 415, code: 'unsupported_media_type' },
+  { name: 'application/merge-patch+json', send: () => h.post(relay(), { contentType: 'application/merge-patch+json' }), status: 415, code: 'unsupported_media_type' },
+  {
+    name: 'application/json in UTF-16',
+    send: () => h.post(new Uint8Array(Buffer.from(`\ufeff${JSON.stringify(relay())}`, 'utf16le')), { contentType: 'application/json; charset=utf-16' }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  { name: 'application/json, charset latin1', send: () => h.post(relay(), { contentType: 'application/json; charset=iso-8859-1' }), status: 415, code: 'unsupported_media_type' },
   {
     name: 'body over 1 MiB',
     send: () => h.post(props((p) => (p.description = 'x'.repeat(1024 * 1024)))),
@@ -246,10 +341,8 @@ test('error details say what was expected and what came', async () => {
 });
 
 // Accepted, but hostile: what reaches the run is neutralised.
-async function acceptedInput(name: string, body: RelayBody): Promise<PlaybookRunInput> {
-  body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
-  body.object.name = name;
-  const res = await h.post(body);
+async function acceptedInput(name: string, body: RelayBody, contentType?: string): Promise<PlaybookRunInput> {
+  const res = await h.post(named(body, name), contentType ? { contentType } : {});
   assert.equal(res.status, 202, res.text.slice(0, 500));
   const status = await h.completed(res.json.runs[0].instanceId);
   return status.input as PlaybookRunInput;
@@ -269,10 +362,64 @@ test('accepts: unicode tricks are cleaned (bidi override, zero-width, NUL, lone 
   assert.equal(input.incident.title, 'Repoexe.txt deleted Injected: header \uFFFD ok');
 });
 
+test('accepts: application/json with charset utf-8, in any case and quoted', async () => {
+  for (const [i, contentType] of ['application/json; charset=utf-8', 'Application/JSON;Charset="UTF-8"'].entries()) {
+    const input = await acceptedInput(`inc-hostile-charset-${i}`, relay(), contentType);
+    assert.equal(input.incident.name, `inc-hostile-charset-${i}`);
+  }
+});
+
+test('accepts: invisible and line-breaking characters are removed from single-line text (U+061C, U+2028/9, tag characters)', async () => {
+  const body = props((p) => {
+    p.title = 'Repo\u061C deleted\u2028Injected\u2029line \u{E0041}\u{E0042}\u{E007F}tagged';
+    p.description = 'line1\u2028line2\u061C';
+  });
+  const input = await acceptedInput('inc-hostile-invisible', body);
+  assert.equal(input.incident.title, 'Repo deleted Injected line tagged');
+  assert.equal(input.incident.description, 'line1\u2028line2');
+});
+
+test('accepts: credentials in any incident text are redacted before they reach the run', async () => {
+  const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+  const body = props((p) => {
+    p.title = `Secret ${token} committed`;
+    p.description = `Leaked token ${token} found`;
+    p.comments = [{ properties: { message: `analyst pasted ${token}` } }];
+    p.labels = [{ labelName: `label-${token}` }];
+    const alert = p.alerts[0].properties;
+    alert.description = `alert ${token}`;
+    alert.additionalData['Custom Details'] = JSON.stringify({ ...JSON.parse(alert.additionalData['Custom Details'] as string), Pasted: [token] });
+    alert.additionalData.raw = { nested: [`Authorization: Bearer ${token}`] };
+    p.relatedEntities.push({ kind: 'Url', properties: { url: `https://example.com/cb?access_token=${token}` } });
+  });
+  const input = await acceptedInput('inc-hostile-token', body);
+  assert.equal(JSON.stringify(input).includes(token), false, JSON.stringify(input).slice(0, 2000));
+  assert.equal(input.incident.title, 'Secret [REDACTED] committed');
+  assert.equal(input.incident.description, 'Leaked token [REDACTED] found');
+  assert.equal(input.incident.comments[0]?.message, 'analyst pasted [REDACTED]');
+  assert.deepEqual(input.incident.alerts[0]?.customDetails.Pasted, ['[REDACTED]']);
+  assert.deepEqual(input.incident.alerts[0]?.customDetails.Repository, ['payments-api']);
+  assert.equal(input.incident.entities.at(-1)?.properties.url, 'https://example.com/cb?access_token=[REDACTED]');
+});
+
 test('accepts: a 900 KB title is capped at 1,024 characters', async () => {
   const input = await acceptedInput('inc-hostile-long', props((p) => (p.title = 'A'.repeat(900_000))));
   assert.equal(input.incident.title.length, 1024);
   assert.ok(input.incident.title.endsWith('…'));
+});
+
+test('accepts: times with an offset or seven fractional digits are normalised to UTC with milliseconds', async () => {
+  const input = await acceptedInput(
+    'inc-hostile-times',
+    props((p) => {
+      p.createdTimeUtc = '2026-11-20T10:00:05+02:00';
+      p.lastModifiedTimeUtc = '2026-11-20T08:00:02.1234567Z';
+      p.firstActivityTimeUtc = '2026-11-19T23:30:00-08:30';
+    }),
+  );
+  assert.equal(input.incident.createdTimeUtc, '2026-11-20T08:00:05.000Z');
+  assert.equal(input.incident.lastModifiedTimeUtc, '2026-11-20T08:00:02.123Z');
+  assert.equal(input.incident.firstActivityTimeUtc, '2026-11-20T08:00:00.000Z');
 });
 
 test('accepts: unknown fields are tolerated and dropped', async () => {

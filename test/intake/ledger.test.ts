@@ -72,12 +72,37 @@ test('a bad query is a 400 listing each parameter; no key is a 401', async () =>
       code: 'invalid_query',
       message: 'The query is invalid.',
       details: [
-        { path: 'since', expected: 'ISO 8601 date-time', received: 'yesterday' },
-        { path: 'top', expected: 'integer 1–1000', received: '0' },
+        { path: 'since', expected: 'ISO 8601 date-time with Z or an offset', received: 'yesterday' },
+        { path: 'top', expected: 'integer 1–1000 (plain digits)', received: '0' },
       ],
     },
   });
   assert.equal((await fetch(`${h.host.url}/api/intake`)).status, 401);
+});
+
+test('only ISO 8601 date-times with a zone and plain decimal numbers are taken; anything else is a 400 naming the parameter', async () => {
+  const cases: [query: string, path: string][] = [
+    ['since=%2B275760-09-13T00:00:00.000Z', 'since'], // the largest Date: was a 500 with an empty body
+    ['since=1', 'since'], // Date.parse: 2001-01-01
+    ['since=2026-11-20T08:00:00', 'since'], // no zone: the server's
+    ['since=2026-02-30T00:00:00Z', 'since'],
+    ['top=0x10', 'top'],
+    ['top=1e2', 'top'],
+    ['top=2.5', 'top'],
+    ['top=%205', 'top'],
+    ['top=', 'top'],
+    ['top=1001', 'top'],
+    ['before=yesterday', 'before'],
+    ['before=1~d-1', 'before'],
+    [`before=2026-11-20T08:00:00.000Z~${'x'.repeat(300)}`, 'before'],
+  ];
+  for (const [query, path] of cases) {
+    const res = await h.get<{ error: { code: string; details: { path: string }[] } }>(`/api/intake?${query}`);
+    assert.equal(res.status, 400, query);
+    assert.equal(res.json.error.code, 'invalid_query', query);
+    assert.deepEqual(res.json.error.details.map((d) => d.path), [path], query);
+  }
+  assert.equal((await h.get('/api/intake?since=2026-11-20T10:00:00%2B02:00&top=010')).status, 200);
 });
 
 test('concurrent deliveries are each recorded exactly once, each in one ledger instance named after its first record', async () => {
@@ -120,4 +145,34 @@ test('ledger instances written before batching (one record as the input) are sti
   });
   assert.equal(res.status, 202);
   assert.deepEqual((await h.get('/api/intake?incident=inc-legacy')).json.records, [legacy]);
+});
+
+test('pages: newest first, `next` until the last page, each record exactly once', async () => {
+  const bodies = Array.from({ length: 25 }, (_, i) => {
+    const body = fixture('repo-deleted-azdo');
+    body.object.id = body.object.id.replace('inc-repo-deleted-azdo', `inc-ledger-page-${i}`);
+    body.object.name = `inc-ledger-page-${i}`;
+    body.object.properties.incidentNumber = 4000 + i;
+    return body;
+  });
+  for (const body of bodies) assert.equal((await h.post(body)).status, 202);
+  const all = (await h.get('/api/intake?top=1000')).json;
+  assert.equal(all.next, undefined, 'everything fitted on one page');
+  const paged: string[] = [];
+  let next: string | undefined;
+  let pages = 0;
+  do {
+    const res = await h.get(`/api/intake?top=7${next ? `&before=${encodeURIComponent(next)}` : ''}`);
+    assert.equal(res.status, 200);
+    paged.push(...res.json.records.map((r) => r.deliveryId));
+    next = res.json.next;
+    if (next) assert.equal(next, `${res.json.records.at(-1)!.receivedAtUtc}~${res.json.records.at(-1)!.deliveryId}`);
+    pages++;
+  } while (next);
+  assert.deepEqual(paged, all.records.map((r) => r.deliveryId));
+  assert.equal(pages, Math.ceil(all.records.length / 7));
+  // A time alone: the records received before it.
+  const middle = all.records[10]!;
+  const before = (await h.get(`/api/intake?top=1000&before=${middle.receivedAtUtc}`)).json.records;
+  assert.deepEqual(before.map((r) => r.deliveryId), all.records.filter((r) => r.receivedAtUtc < middle.receivedAtUtc).map((r) => r.deliveryId));
 });

@@ -49,6 +49,18 @@ test('a manual run by incident number starts, labels the incident, and shows its
   assert.equal((await env.finished(forced.body.instanceId)).status, 'Completed');
 });
 
+test('manual and dry runs of an incident with a 128-character name get instance ids of at most 100 characters', async () => {
+  const name = `inc-${'long'.repeat(31)}`;
+  const incident = { id: incidentArmId(name), properties: { title: 'ops-label long name', severity: 'Low', status: 'New' } };
+  for (const options of [{}, { dryRun: true }, { force: true }]) {
+    const started = await env.api<ManualRunResponse>('POST', '/api/playbooks/ops-label/runs', { incident, ...options });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.ok(started.body.instanceId.length <= 100, started.body.instanceId);
+    assert.match(started.body.instanceId, /^ops-label-inc-longlong/);
+    assert.equal((await env.api('GET', `/api/runs/${started.body.instanceId}`)).status, 200);
+  }
+});
+
 test('manual run errors: unknown playbook 404, unknown incident 400, bad request 400 with paths, nothing started', async () => {
   const before = (await env.api<RunPage>('GET', '/api/runs?top=200')).body.runs.length;
   const unknownPlaybook = await env.api<{ error: { code: string } }>('POST', '/api/playbooks/no-such/runs', { incidentNumber: 101 });

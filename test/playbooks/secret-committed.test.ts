@@ -59,6 +59,36 @@ test('GitHub: token revoked, alert resolved, repository made private and main lo
   for (const text of [...comments, JSON.stringify(status)]) assert.ok(!text.includes(LEAKED), 'the token appears nowhere');
 });
 
+test('a token pasted into the title, description, a comment or a custom detail appears in no run, history, mail or comment', async () => {
+  const pasted = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'; // not the leaked one the run revokes
+  const body = fixture('secret-committed-github');
+  const p = body.object.properties;
+  p.title = `Secret ${pasted} committed`;
+  p.description = `Leaked token ${pasted} found`;
+  (p as Record<string, unknown>).comments = [{ properties: { message: `analyst pasted ${pasted}` } }];
+  const additionalData: Record<string, unknown> = p.alerts[0]!.properties.additionalData;
+  additionalData['Custom Details'] = JSON.stringify({ ...JSON.parse(additionalData['Custom Details'] as string), Pasted: [pasted] });
+  const posted = await h.postIncident(body);
+  assert.equal(posted.status, 202, JSON.stringify(posted.json));
+  const instanceId = runOf(posted.json);
+  const status = await h.settle(instanceId);
+  assert.equal(status.runtimeStatus, 'Completed', JSON.stringify(status.output));
+
+  const get = async (route: string) => (await fetch(`${h.host.url}${route}`, { headers: { 'x-functions-key': h.host.functionKey } })).text();
+  const run = await get(`/api/runs/${instanceId}`);
+  const history = await get(`/api/runs/${instanceId}/history`);
+  assert.match(history, /Secret \[REDACTED\] committed/, 'the run had the title, redacted');
+  assert.ok(h.outbox().length > 0, 'mails were sent');
+  const texts: [string, string][] = [
+    ['GET /api/runs/{id}', run],
+    ['GET /api/runs/{id}/history', history],
+    ['the mails', JSON.stringify(h.outbox())],
+    ['the comments', JSON.stringify(h.comments('inc-secret-committed-github'))],
+    ['the durable status', await get(`/runtime/webhooks/durabletask/instances/${instanceId}?showInput=true&showHistory=true&showHistoryOutput=true`)],
+  ];
+  for (const [where, text] of texts) assert.ok(!text.includes(pasted), `${where} contains the pasted token`);
+});
+
 test('Azure DevOps PAT: the committer’s PATs are revoked, admins and committer told, closed; the repository stays enabled by default', async () => {
   const posted = await h.postIncident(fixture('secret-committed-azdo'));
   const status = await h.settle(runOf(posted.json));

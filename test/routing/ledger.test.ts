@@ -10,6 +10,7 @@ import {
   LEDGER_BATCH_MAX,
   LEDGER_ORCHESTRATION,
   LedgerWriter,
+  parseLedgerCursor,
   queryLedger,
   type IntakeRecord,
   type LedgerBatch,
@@ -137,12 +138,27 @@ test('the query reads batches, single records written before batching, and batch
       return status(id, 'Pending', pending, null);
     },
   } as unknown as DurableClient;
-  const ids = (records: IntakeRecord[]) => records.map((r) => r.deliveryId);
-  assert.deepEqual(ids(await queryLedger(client, { top: 100 })), ['d-006', 'd-005', 'd-003', 'd-002', 'd-001']);
-  assert.deepEqual(ids(await queryLedger(client, { top: 2 })), ['d-006', 'd-005']);
-  assert.deepEqual(ids(await queryLedger(client, { top: 100, incident: 'INC-3' })), ['d-003']);
-  assert.deepEqual(ids(await queryLedger(client, { top: 100, incident: '2' })), ['d-002']);
-  assert.deepEqual(ids(await queryLedger(client, { top: 100, since: new Date(Date.UTC(2026, 10, 20, 8, 0, 3)) })), ['d-006', 'd-005', 'd-003']);
+  const ids = async (query: Parameters<typeof queryLedger>[1]) => (await queryLedger(client, query)).records.map((r) => r.deliveryId);
+  assert.deepEqual(await ids({ top: 100 }), ['d-006', 'd-005', 'd-003', 'd-002', 'd-001']);
+  assert.deepEqual(await ids({ top: 2 }), ['d-006', 'd-005']);
+  assert.deepEqual(await ids({ top: 100, incident: 'INC-3' }), ['d-003']);
+  assert.deepEqual(await ids({ top: 100, incident: '2' }), ['d-002']);
+  assert.deepEqual(await ids({ top: 100, since: new Date(Date.UTC(2026, 10, 20, 8, 0, 3)) }), ['d-006', 'd-005', 'd-003']);
+});
+
+test('pages of the query: records received in the same millisecond are neither skipped nor repeated at a page boundary', async () => {
+  const at = '2026-11-20T08:00:00.000Z';
+  const records = ['d-a', 'd-b', 'd-c', 'd-d', 'd-e'].map((deliveryId) => ({ ...record(1), deliveryId, receivedAtUtc: at }));
+  const client = {
+    getStatusBy: async () => [{ name: LEDGER_ORCHESTRATION, instanceId: 'intake-d-a', runtimeStatus: 'Completed', output: { records } }],
+  } as unknown as DurableClient;
+  const first = await queryLedger(client, { top: 2 });
+  assert.deepEqual(first.records.map((r) => r.deliveryId), ['d-e', 'd-d']);
+  assert.equal(first.next, `${at}~d-d`);
+  const second = await queryLedger(client, { top: 2, before: parseLedgerCursor(first.next!)! });
+  assert.deepEqual(second.records.map((r) => r.deliveryId), ['d-c', 'd-b']);
+  const third = await queryLedger(client, { top: 2, before: parseLedgerCursor(second.next!)! });
+  assert.deepEqual([third.records.map((r) => r.deliveryId), third.next], [['d-a'], undefined]);
 });
 
 test('one durable client per client binding: reused across invocations, a new one for other binding data', (t) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseIncident, parseUntrustedJson, normaliseIncident } from '../../src/incident/index.js';
@@ -105,6 +106,10 @@ test('instance ids: stable, readable, lower-case; updates carry the modification
     runInstanceId('notify', { name: '73E01A99-5CD7-4139-A149-9F2736FF2AB5', eventType: 'Update', lastModifiedTimeUtc: '2026-11-20T08:00:02.000Z' }),
     'notify-73e01a99-5cd7-4139-a149-9f2736ff2ab5-update-20261120T080002Z',
   );
+  assert.equal(
+    runInstanceId('notify', { name: 'inc-1', eventType: 'Update', lastModifiedTimeUtc: '2026-11-20T08:00:02.120Z' }),
+    'notify-inc-1-update-20261120T080002.120Z',
+  );
 });
 
 test('validateTrigger reports each bad criterion by path', () => {
@@ -141,6 +146,29 @@ test('title patterns: nested quantifiers are refused, safe ones compile case-ins
   }
   for (const ok of ['(a|b)+', '[(+)]+', 'a+b+', '\\(a+\\)+']) assert.doesNotThrow(() => compileTitlePattern(ok), ok);
   assert.ok(compileTitlePattern('^github').test('GitHub - x'));
+});
+
+test('instance ids longer than 100 characters: the incident name is shortened to a prefix and a hash of all of it', () => {
+  const long = (name: string) => ({ name, eventType: 'Create' as const });
+  const a = runInstanceId('restore-repository', long('X'.repeat(128)));
+  assert.equal(a, `restore-repository-${'x'.repeat(63)}-${createHash('sha256').update('x'.repeat(128)).digest('hex').slice(0, 10)}-create`);
+  assert.equal(a.length, 100);
+  assert.equal(runInstanceId('restore-repository', long('x'.repeat(128))), a, 'deterministic, and case-insensitive as names are');
+  assert.notEqual(runInstanceId('restore-repository', long(`${'x'.repeat(127)}y`)), a);
+  const fits = `p-${'n'.repeat(91)}-create`;
+  assert.equal(runInstanceId('p', long('n'.repeat(91))), fits, 'an id of exactly 100 characters is not changed');
+  const update = { name: 'N'.repeat(128), eventType: 'Update' as const, lastModifiedTimeUtc: '2026-11-20T08:00:02.123Z' };
+  const longest = 'p'.repeat(48);
+  assert.match(runInstanceId(longest, update), new RegExp(`^${longest}-n{12}-[0-9a-f]{10}-update-20261120T080002\\.123Z$`));
+  assert.equal(runInstanceId(longest, update).length, 100);
+});
+
+test('validateCatalogue: a playbook name longer than 48 characters is named in the problem', () => {
+  const name = 'notify-the-security-operations-centre-of-updates!'.replace('!', 's');
+  assert.deepEqual(validateCatalogue([entry(name, {})]), [
+    { path: 'catalogue[0].name', message: `"${name}" has 49 characters; a playbook name is part of its runs' instance ids and may have at most 48` },
+  ]);
+  assert.deepEqual(validateCatalogue([entry(name.slice(0, 48), {})]), []);
 });
 
 test('validateCatalogue: names, duplicates, required fields', () => {

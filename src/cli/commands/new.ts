@@ -3,6 +3,7 @@
 // never routes live incidents to an unfinished playbook.
 import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PLAYBOOK_NAME_MAX } from '../../routing/trigger.js';
 import { positionals, UsageError, type ParsedArgs } from '../args.js';
 import type { Io } from '../output.js';
 import { appDirOf } from './local.js';
@@ -11,7 +12,8 @@ const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export async function newCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [name] = positionals(args, ['name']) as [string];
-  if (!NAME.test(name) || name.length > 60) throw new UsageError(`'${name}' is not a kebab-case playbook name (e.g. suspicious-login).`);
+  if (!NAME.test(name)) throw new UsageError(`'${name}' is not a kebab-case playbook name (e.g. suspicious-login).`);
+  if (name.length > PLAYBOOK_NAME_MAX) throw new UsageError(`'${name}' is too long: a playbook name is part of its runs' instance ids, at most ${PLAYBOOK_NAME_MAX} characters.`);
   const appDir = appDirOf(args, io);
   const playbookFile = path.join(appDir, 'playbooks', `${name}.ts`);
   const testFile = path.join(appDir, 'test', 'playbooks', `${name}.test.ts`);

@@ -23,6 +23,8 @@ const triggers: [string, PlaybookTrigger][] = [
   ['triage-xdr', { providerNames: ['Microsoft XDR'] }],
   ['closed-watcher', { eventTypes: ['Update'], statuses: ['Closed'] }],
   ['switched-off', { enabled: false }],
+  // The longest name a playbook may have (it is part of every run's instance id).
+  ['notify-the-security-operations-centre-of-updates', { eventTypes: ['Create', 'Update'], labels: ['long-playbook-name'] }],
 ];
 
 export const testCatalogue: PlaybookEntry[] = triggers.map(([name, trigger]) => ({
