@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import type { IncidentData } from '../incident/model.js';
 
-/** The durable runtime refuses longer instance ids. */
+/**
+ * Ids are kept this short so they stay readable in lists, comments and links (the runtime accepts 256, as the
+ * extension does). Only a manual run's suffix on an Update with a 48-character playbook name can pass it.
+ */
 const MAX_INSTANCE_ID_LENGTH = 100;
 
 /**
