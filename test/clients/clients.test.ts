@@ -25,6 +25,7 @@ describe('redact', () => {
     ['https://blob/x?sv=2020&sig=abc%2Bdef', 'https://blob/x?sv=2020&sig=[REDACTED]'],
     ['HMAC-SHA256 SignedHeaders=x-ms-date;host&Signature=abc=', 'HMAC-SHA256 [REDACTED]'],
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----', '[REDACTED]'],
+    ['id eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl seen', 'id [REDACTED] seen'],
     ['the token expired', 'the token expired'],
     ['Graph API 404 (remote code: Request_ResourceNotFound): not found', 'Graph API 404 (remote code: Request_ResourceNotFound): not found'],
   ];
@@ -38,6 +39,23 @@ describe('redact', () => {
       assert.equal(redact('header plain-secret-header-value rejected'), 'header [REDACTED] rejected');
     } finally {
       delete process.env.IDENTITY_HEADER;
+    }
+  });
+
+  test('secret settings added, changed or swapped for another name after a first redaction still count', () => {
+    assert.equal(redact('nothing secret yet'), 'nothing secret yet');
+    process.env.LATE_API_KEY = 'late-key-value-one';
+    try {
+      assert.equal(redact('sent late-key-value-one'), 'sent [REDACTED]');
+      process.env.LATE_API_KEY = 'late-key-value-two';
+      assert.equal(redact('sent late-key-value-one and late-key-value-two'), 'sent late-key-value-one and [REDACTED]');
+      // Same number of settings, another name: the names are compared, not only counted.
+      delete process.env.LATE_API_KEY;
+      process.env.LATE_API_TOKEN = 'late-token-value-three';
+      assert.equal(redact('sent late-key-value-two and late-token-value-three'), 'sent late-key-value-two and [REDACTED]');
+    } finally {
+      delete process.env.LATE_API_KEY;
+      delete process.env.LATE_API_TOKEN;
     }
   });
 
