@@ -69,3 +69,13 @@ export async function testRuntime(
     },
   };
 }
+
+/** Polls `fn` every 10 ms until it returns a value (at most 15 s). */
+export async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 1500; i++) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('timed out waiting');
+}

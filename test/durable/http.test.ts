@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startHost } from '../../src/host/index.js';
 import { HostLogger } from '../../src/host/log.js';
 import { urlDecode } from '../../src/host/durable/httpApi.js';
-import { distDir } from './helpers.js';
+import { distDir, until } from './helpers.js';
 
 const host = await startHost({
   appDir: path.join(distDir, 'test/apps/durableHttp'),
@@ -17,15 +17,6 @@ const host = await startHost({
 after(() => host.close());
 const webhook = `${host.url}/runtime/webhooks/durabletask`;
 const code = `code=${encodeURIComponent(host.functionKey)}`;
-
-async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 1500; i++) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('timed out waiting');
-}
 
 test('an HTTP starter starts an orchestration; its status URL reports Completed with the output', async () => {
   const started = await fetch(`${host.url}/api/orchestrators/greeting`, { method: 'POST', body: '"Tokyo"' });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startHost, VirtualClock } from '../../src/host/index.js';
 import { HostLogger } from '../../src/host/log.js';
-import { distDir } from './helpers.js';
+import { distDir, until } from './helpers.js';
 
 const clock = new VirtualClock(Date.UTC(2026, 0, 1));
 const host = await startHost({
@@ -19,15 +19,6 @@ const host = await startHost({
 after(() => host.close());
 const webhook = `${host.url}/runtime/webhooks/durabletask`;
 const code = `code=${encodeURIComponent(host.functionKey)}`;
-
-async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 1500; i++) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('timed out waiting');
-}
 
 const startAndWait = (name: string, id: string, query: string, body?: string): Promise<Response> =>
   fetch(`${webhook}/orchestrators/${name}/${id}?${query}&${code}`, { method: 'POST', ...(body === undefined ? {} : { body }) });
