@@ -179,7 +179,10 @@ export class TimerTriggers {
   readonly #running = new Set<Promise<void>>();
   #stopped = false;
 
-  /** Reads every timerTrigger's schedule; a bad schedule is an error naming the function. */
+  /**
+   * Reads every timerTrigger's schedule. A bad schedule puts only that function in error, as the Functions host
+   * does: it is logged, never runs, and the rest of the app (the incident webhook included) still starts.
+   */
   constructor(options: TimerTriggersOptions) {
     this.#options = options;
     for (const [functionName, fn] of options.registrations.functions) {
@@ -189,7 +192,8 @@ export class TimerTriggers {
       try {
         schedule = parseSchedule(resolveSettingReferences(String(trigger.schedule ?? ''), options.env));
       } catch (err) {
-        throw new ScheduleError(`Timer function '${functionName}': ${(err as Error).message}`);
+        options.logger.error(`Timer function '${functionName}' is in error and will not run: ${(err as Error).message}`);
+        continue;
       }
       this.#timers.push({ functionName, schedule, runOnStartup: trigger.runOnStartup === true, lastMs: undefined, cancel: undefined });
     }
