@@ -336,9 +336,10 @@ function lastSegment(id: string): string {
 }
 
 // C0/C1 controls (except tab and newlines), bidi marks (Arabic letter mark, LRM, RLM), embeddings, overrides and
-// isolates, zero-width space, BOM, and the invisible tag characters (U+E0000–U+E007F, used to hide text).
+// isolates, zero-width space, BOM, the interlinear annotation marks (U+FFF9–U+FFFB, which can hide text between
+// them), and the invisible tag characters (U+E0000–U+E007F, used to hide text).
 const UNSAFE_CHARS =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]/gu;
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/gu;
 
 /** Line breaks folded into one space in single-line text: tab, CR, LF, and the Unicode line and paragraph separators. */
 const LINE_BREAKS = /[\t\r\n\u2028\u2029]+/g;

@@ -25,6 +25,7 @@ test('anything else is cleaned in full: controls, DEL, bidi, zero-width, lone su
 
 test('Arabic letter mark, tag characters and (in single-line text) line and paragraph separators', () => {
   assert.equal(clean('abc\u061Cdef', 100, true), 'abcdef');
+  assert.equal(clean('pay\uFFF9hidden\uFFFAnote\uFFFBnow', 100, true), 'payhiddennotenow');
   assert.equal(clean('a\u{E0001}\u{E0041}\u{E0042}\u{E007F}b', 100, false), 'ab');
   assert.equal(clean('line1\u2028line2\u2029line3', 100, true), 'line1 line2 line3');
   assert.equal(clean('line1\u2028line2\u2029line3', 100, false), 'line1\u2028line2\u2029line3', 'multi-line text keeps its breaks');
