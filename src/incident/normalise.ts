@@ -3,7 +3,7 @@
 // into an incident must not reach run input, history, comments or mail) and capped; nothing is evaluated and no
 // URL is followed.
 import { z } from 'zod';
-import { redact, redactor } from '../clients/redact.js';
+import { redactor } from '../clients/redact.js';
 import { toIncident } from './accessors.js';
 import {
   ENTITY_KINDS,
@@ -71,8 +71,16 @@ const entityProperties: Record<string, z.ZodType> = {
   FileHash: z.object({ hashValue: z.string().nullish(), algorithm: z.string().nullish() }),
 };
 
-/** The redaction clean() applies: redact(), or while an incident is normalised, one redactor for all its text. */
-let redactText: (text: string) => string = redact;
+/**
+ * The redaction clean() applies: secret settings' values and credential shapes, never the carrier patterns that
+ * also match ordinary words (a title "Sign-ins using Basic authentication" must still match its playbook). While
+ * an incident is normalised, one redactor serves all its text.
+ */
+let redactText: ((text: string) => string) | undefined;
+
+function redactIncidentText(text: string): string {
+  return (redactText ?? redactor({ carriers: false }))(text);
+}
 
 /**
  * Validates and normalises what the webhook received (already parsed with parseUntrustedJson).
@@ -80,11 +88,11 @@ let redactText: (text: string) => string = redact;
  */
 export function normaliseIncident(body: unknown): Incident {
   // Synchronous, so no other normalisation can see this redactor; it reads the secret settings once, not per text.
-  redactText = redactor();
+  redactText = redactor({ carriers: false });
   try {
     return normalise(body);
   } finally {
-    redactText = redact;
+    redactText = undefined;
   }
 }
 
@@ -293,11 +301,11 @@ function ruleNameOf(additionalData: JsonObject): string[] {
 
 /** Untrusted JSON kept as sent (entity properties, alert additionalData), with every key and string redacted. */
 function redactJson(value: JsonValue): JsonValue {
-  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'string') return redactIncidentText(value);
   if (Array.isArray(value)) return value.map(redactJson);
   if (value === null || typeof value !== 'object') return value;
   const out = Object.create(null) as JsonObject;
-  for (const [key, v] of Object.entries(value)) out[redactText(key)] = redactJson(v);
+  for (const [key, v] of Object.entries(value)) out[redactIncidentText(key)] = redactJson(v);
   return out;
 }
 
@@ -362,7 +370,7 @@ export function clean(s: string, max: number, singleLine: boolean): string {
     if (singleLine) out = out.replace(LINE_BREAKS, ' ').trim();
     out = out.normalize('NFC');
   }
-  out = redactText(out);
+  out = redactIncidentText(out);
   if (out.length <= max) return out;
   let cut = max - 1;
   const code = out.charCodeAt(cut - 1);

@@ -37,3 +37,8 @@ test('credentials are redacted before the cap, so that a cut cannot leave a toke
   assert.equal(clean(`Leaked\u200B ${token}`, 100, false), 'Leaked [REDACTED]');
   assert.equal(clean(`Leaked ${token}`, 14, true), 'Leaked [REDAC…');
 });
+
+test('words that carry credentials in headers and query strings are ordinary words in incident text', () => {
+  assert.equal(clean('Sign-ins using Basic authentication', 100, true), 'Sign-ins using Basic authentication');
+  assert.equal(clean('Refresh token replay-detected, code=1', 100, true), 'Refresh token replay-detected, code=1');
+});

@@ -402,6 +402,18 @@ test('accepts: credentials in any incident text are redacted before they reach t
   assert.equal(input.incident.entities.at(-1)?.properties.url, 'https://example.com/cb?access_token=[REDACTED]');
 });
 
+test('accepts: ordinary words that also carry credentials elsewhere are kept, so playbooks still match on them', async () => {
+  const body = props((p) => {
+    p.title = 'Sign-ins using Basic authentication, then Refresh token replay-detected';
+    p.description = 'Rule hit with code=1 and signature=ET-TROJAN; Bearer tokens were not involved';
+    p.labels = [{ labelName: 'password=reset-flow' }];
+  });
+  const input = await acceptedInput('inc-hostile-carrier-words', body);
+  assert.equal(input.incident.title, 'Sign-ins using Basic authentication, then Refresh token replay-detected');
+  assert.equal(input.incident.description, 'Rule hit with code=1 and signature=ET-TROJAN; Bearer tokens were not involved');
+  assert.deepEqual(input.incident.labels.map((l) => l.name), ['password=reset-flow']);
+});
+
 test('accepts: a 900 KB title is capped at 1,024 characters', async () => {
   const input = await acceptedInput('inc-hostile-long', props((p) => (p.title = 'A'.repeat(900_000))));
   assert.equal(input.incident.title.length, 1024);
