@@ -21,11 +21,16 @@ const marks: Record<TimelineStep['status'], string> = {
   succeeded: '✓', planned: '◇', failed: '✗', running: '…', waiting: '⧗',
 };
 
-export function stepLine(step: TimelineStep): string {
+/** A step's mark, title, duration and attempts: how both the live progress and `soar show` start a step's line. */
+function stepHead(step: TimelineStep): string {
   const duration = step.durationInMs === undefined ? '' : ` (${formatDuration(step.durationInMs)})`;
   const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
+  return `  ${marks[step.status]} ${step.title}${duration}${attempts}`;
+}
+
+export function stepLine(step: TimelineStep): string {
   const error = step.error ? `\n      ${step.error}` : '';
-  return `  ${marks[step.status]} ${step.title}${duration}${attempts}${step.status === 'planned' ? ' [planned]' : ''}${error}`;
+  return `${stepHead(step)}${step.status === 'planned' ? ' [planned]' : ''}${error}`;
 }
 
 export function runHeader(run: RunSummary): string {
@@ -44,9 +49,7 @@ export function timelineText(run: RunDetail): string[] {
 }
 
 function detailedStepLines(step: TimelineStep): string[] {
-  const duration = step.durationInMs === undefined ? '' : ` (${formatDuration(step.durationInMs)})`;
-  const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
-  const lines = [`  ${marks[step.status]} ${step.title}${duration}${attempts} · started ${step.startedAt}`];
+  const lines = [`${stepHead(step)} · started ${step.startedAt}`];
   if (step.error) lines.push(`      error: ${step.error}`);
   else if (step.status === 'planned') lines.push(`      planned: ${plannedInput(step.result).replace(/^: /, '') || '(no input)'}`);
   else if (step.result !== undefined) lines.push(`      result: ${clip(JSON.stringify(step.result))}`);

@@ -4,17 +4,19 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { minimumKeyLength } from '../sdk/approvalToken.js';
 
 export const approvalSigningKeySetting = 'APPROVAL_SIGNING_KEY';
 export const approvalSigningKeyFileName = 'approval-signing-key.json';
-/** The app refuses shorter keys (src/sdk/approvalToken.ts). */
-const minimumLength = 32;
 
-/** The key kept in `file`, generating and writing one when the file is absent or holds no usable key. */
+/**
+ * The key kept in `file`, generating and writing one when the file is absent or holds no usable key (one
+ * shorter than the app accepts is not).
+ */
 export async function localApprovalSigningKey(file: string): Promise<string> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as { approvalSigningKey?: unknown };
-    if (typeof parsed.approvalSigningKey === 'string' && parsed.approvalSigningKey.length >= minimumLength) return parsed.approvalSigningKey;
+    if (typeof parsed.approvalSigningKey === 'string' && parsed.approvalSigningKey.length >= minimumKeyLength) return parsed.approvalSigningKey;
   } catch {
     // absent or unreadable: a new key is generated and written
   }

@@ -201,12 +201,12 @@ function crossFieldErrors(body: JsonObject, isRelayBody: boolean): FieldError[] 
     }
   }
   if (id && typeof arm.name === 'string' && arm.name.toLowerCase() !== id[4]!.toLowerCase()) {
-    errors.push({ path: pathText([...prefix, 'name']), expected: `the last segment of the id ("${id[4]}")`, received: describeValue(arm.name) });
+    errors.push({ path: formatPath([...prefix, 'name']), expected: `the last segment of the id ("${id[4]}")`, received: describeValue(arm.name) });
   }
   // An Update's run id is made of the time of the change: without it, every later update would be a duplicate.
   if (isRelayBody && body.objectEventType === 'Update' && isObject(arm.properties) && arm.properties.lastModifiedTimeUtc == null) {
     errors.push({
-      path: pathText([...prefix, 'properties', 'lastModifiedTimeUtc']),
+      path: formatPath([...prefix, 'properties', 'lastModifiedTimeUtc']),
       expected: 'the time of the change (ISO 8601 date-time) on an Update event',
       received: describeValue(arm.properties.lastModifiedTimeUtc),
     });
@@ -221,7 +221,7 @@ function crossFieldErrors(body: JsonObject, isRelayBody: boolean): FieldError[] 
       if (!kind || !isObject(properties)) return;
       const checked = entityProperties[kind]!.safeParse(properties);
       if (checked.success) return;
-      const at = pathText([...prefix, 'properties', 'relatedEntities', i, 'properties']);
+      const at = formatPath([...prefix, 'properties', 'relatedEntities', i, 'properties']);
       for (const err of toFieldErrors(checked.error.issues, properties, Infinity)) errors.push({ ...err, path: `${at}.${err.path}` });
     });
   }
@@ -398,10 +398,6 @@ function dedupe<T>(list: readonly T[], key: (t: T) => string): T[] {
     seen.add(k);
     return true;
   });
-}
-
-function pathText(path: readonly (string | number)[]): string {
-  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 function deepFreeze<T>(value: T): T {

@@ -28,7 +28,11 @@ export interface IntakeRecord {
   eventUniqueId?: string;
   incident: { id: string; name: string; number?: number; eventType: string };
   runs: { playbook: string; instanceId: string; duplicate: boolean }[];
-  /** Matching playbooks whose runs the durable runtime refused (the delivery answered 503 and is retried). */
+  /**
+   * Matching playbooks whose runs the durable runtime refused. A webhook delivery answered 503 and is sent
+   * again; a reconciler record (source 'reconciler') answered nobody, and the reconciler's next pass tries
+   * them again while the incident is still open and inside its lookback window.
+   */
   failed?: FailedStart[];
   /** True when the delivery matched playbooks but every run already existed. */
   duplicate: boolean;

@@ -21,7 +21,8 @@ export type ApprovalTokenCheck =
   | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
 
 const version = 1;
-const minimumKeyLength = 32;
+/** APPROVAL_SIGNING_KEY must be at least this long (the key npm start generates for the sandbox is too). */
+export const minimumKeyLength = 32;
 
 /** The signing key from settings; a missing or short key is a configuration error, never a silent default. */
 export function approvalSigningKey(env: NodeJS.ProcessEnv = process.env): string {

@@ -33,7 +33,7 @@ import type {
   StepResult,
   WaitForEntitiesOptions,
 } from './playbook.js';
-import { requestApproval } from './sdkActions.js';
+import { approverAddress, requestApproval } from './sdkActions.js';
 
 export type StepStatus = 'succeeded' | 'planned' | 'failed';
 
@@ -549,7 +549,11 @@ export class RunContext<S> implements PlaybookContext<S> {
   }
 }
 
-/** The approval goes into the custom status (its approvers uncut), so it is bounded before it is published. */
+/**
+ * The approval goes into the custom status (its approvers uncut), so it is checked before it is published, as
+ * the sdk.requestApproval action checks it: an approver that is not an e-mail address (characters JSON escapes,
+ * say) fails here with its own error, not later with the custom status's size.
+ */
 export function checkApprovalRequest(request: ApprovalRequest): void {
   const { approvers, question } = request;
   if (approvers.length < 1 || approvers.length > maxApprovers) {
@@ -557,6 +561,10 @@ export function checkApprovalRequest(request: ApprovalRequest): void {
   }
   if (approvers.some((a) => a.length > maxApproverLength)) {
     throw new Error(`ctx.approval: an approver address is longer than ${maxApproverLength} characters`);
+  }
+  const invalid = approvers.findIndex((a) => !approverAddress.safeParse(a).success);
+  if (invalid !== -1) {
+    throw new Error(`ctx.approval: approver ${invalid + 1} of ${approvers.length} is not an e-mail address`);
   }
   if (question.length > maxQuestionLength) {
     throw new Error(`ctx.approval: the question is longer than ${maxQuestionLength} characters (${question.length})`);

@@ -49,6 +49,9 @@ export const approvalIncident = z.object({
   url: z.string().optional(),
 });
 
+/** An approver: an e-mail address. ctx.approval checks approvers with it before it publishes them in the custom status. */
+export const approverAddress = z.email();
+
 export const requestApproval = sdkAction({
   name: 'sdk.requestApproval',
   title: 'Request approval',
@@ -57,7 +60,7 @@ export const requestApproval = sdkAction({
     'with the wait. The links (the credential) are never returned or logged.',
   input: z.object({
     approvalId: z.string().regex(/^approval-\d+$/),
-    approvers: z.array(z.email()).min(1).max(20),
+    approvers: z.array(approverAddress).min(1).max(20),
     question: z.string().min(1).max(2000),
     timeoutInMs: z.number().int().positive(),
     playbookTitle: z.string(),

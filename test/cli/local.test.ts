@@ -1,7 +1,7 @@
 // soar validate and soar doctor, as child processes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,9 +54,13 @@ test('soar doctor lists the permissions the playbooks need and checks settings, 
   const app = path.join(temp, 'project');
   mkdirSync(app);
   symlinkSync(dist, path.join(app, 'dist'), 'dir');
-  const base = { PATH: process.env['PATH'], ...env.settings, PUBLIC_BASE_URL: 'http://localhost:7071', SOAR_URL: env.host.url, SOAR_KEY: env.host.functionKey };
+  // As a new user does: local.settings.json is a copy of the sample, whose PUBLIC_BASE_URL is empty.
+  copyFileSync(path.join(dist, '../local.settings.sample.json'), path.join(app, 'local.settings.json'));
+  const base = { PATH: process.env['PATH'], ...env.settings, SOAR_URL: env.host.url, SOAR_KEY: env.host.functionKey };
+  assert.equal(env.settings['PUBLIC_BASE_URL'], undefined);
   const ok = await soar(['doctor', '--app', app], base);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /^ {2}✓ Approval links: links point at the local host's own URL, http:\/\/127\.0\.0\.1:<port> \(PUBLIC_BASE_URL is not set;.*\)$/m);
   assert.match(ok.stdout, /^Permissions the (\d+) playbook\(s\) need, \1 enabled and 0 disabled \(.*secret-committed.*\):$/m);
   assert.match(ok.stdout, /^ {2}Sentinel azureRole 'Microsoft Sentinel Responder' \(granted by the deployment\) — .*sentinel\.addComment/m);
   assert.match(ok.stdout, /^ {2}Graph graphAppRole 'User\.RevokeSessions\.All'/m);
@@ -67,16 +71,19 @@ test('soar doctor lists the permissions the playbooks need and checks settings, 
 
   const broken = await soar(['doctor', '--app', app, '--json'], {
     ...base, GITHUB_APP_ID: undefined, GITHUB_APP_PRIVATE_KEY: undefined, GITHUB_APP_INSTALLATION_ID: undefined, GITHUB_TOKEN: undefined,
-    GRAPH_ENDPOINT: 'https://127.0.0.1:9/graph', SOAR_KEY: 'wrong',
+    GRAPH_ENDPOINT: 'https://127.0.0.1:9/graph', SOAR_KEY: 'wrong', PUBLIC_BASE_URL: 'https://soar.contoso.example',
   });
   assert.equal(broken.code, 1);
   const report = JSON.parse(broken.stdout) as {
     ok: boolean;
-    settings: { need: string; ok: boolean; missing: string[] }[];
+    settings: { need: string; ok: boolean; missing: string[]; detail?: string }[];
     endpoints: { name: string; ok: boolean }[];
     app: { ok: boolean; detail: string };
   };
   assert.deepEqual(report.settings.find((s) => s.need === 'GitHub'), { need: 'GitHub', ok: false, missing: ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_INSTALLATION_ID'] });
+  assert.deepEqual(report.settings.find((s) => s.need === 'Approval links'), {
+    need: 'Approval links', ok: true, missing: [], detail: 'links point at https://soar.contoso.example (PUBLIC_BASE_URL)',
+  });
   assert.equal(report.endpoints.find((e) => e.name === 'GRAPH_ENDPOINT')?.ok, false);
   assert.equal(report.app.ok, false);
   assert.match(report.app.detail, /function key/);
@@ -94,7 +101,7 @@ test('soar doctor lists disabled playbooks too, marked, so their permissions can
     path.join(app, 'dist/playbooks/catalogue.js'),
     `export const catalogue = ${JSON.stringify([entry('live-one', true, ['sentinel.addComment']), entry('staged-one', false, ['sentinel.addComment', 'entra.revokeSignInSessions'])])};\n`,
   );
-  const base = { PATH: process.env['PATH'], ...env!.settings, PUBLIC_BASE_URL: 'http://localhost:7071', SOAR_URL: env!.host.url, SOAR_KEY: env!.host.functionKey };
+  const base = { PATH: process.env['PATH'], ...env!.settings, SOAR_URL: env!.host.url, SOAR_KEY: env!.host.functionKey };
   const text = await soar(['doctor', '--app', app], base);
   assert.equal(text.code, 0, text.stdout + text.stderr);
   assert.match(text.stdout, /^Permissions the 2 playbook\(s\) need, 1 enabled and 1 disabled \(live-one, staged-one \(disabled\)\):$/m);
@@ -108,4 +115,9 @@ test('soar doctor lists disabled playbooks too, marked, so their permissions can
   const report = JSON.parse(json.stdout) as { playbooks: { name: string; enabled: boolean }[]; permissions: { name: string; playbooks: string[] }[] };
   assert.deepEqual(report.playbooks, [{ name: 'live-one', enabled: true }, { name: 'staged-one', enabled: false }]);
   assert.deepEqual(report.permissions.find((p) => p.name === 'User.RevokeSessions.All')?.playbooks, ['staged-one']);
+
+  // Approval links need the signing key (this app has no local.settings.json to supply one).
+  const unsigned = await soar(['doctor', '--app', app], { ...base, APPROVAL_SIGNING_KEY: undefined });
+  assert.equal(unsigned.code, 1);
+  assert.match(unsigned.stdout, /^ {2}✗ Approval links: missing APPROVAL_SIGNING_KEY$/m);
 });

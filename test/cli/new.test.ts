@@ -24,7 +24,7 @@ function copy(relative: string): void {
   cpSync(path.join(repo, relative), path.join(project, relative), { recursive: true });
 }
 
-function run(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // Without NODE_TEST_CONTEXT, a nested `node --test` reports as it would in a terminal.
     const { NODE_TEST_CONTEXT: _context, ...inherited } = process.env;
@@ -92,7 +92,13 @@ test('the new, disabled playbook shows in soar playbooks and soar doctor, so its
   );
   assert.match(listed.stdout, /^secret-committed@\S+ {2}.*\n {4}trigger: analyticRuleIds [^\n]+\n {4}permissions: .*GitHub [^;]*'administration:write'[^;]* \(manual\)/m);
 
-  const doctor = await run([soar, 'doctor'], { ...env.settings, PUBLIC_BASE_URL: 'http://localhost:7071', SOAR_URL: env.host.url });
+  // The user's local.settings.json is a copy of the sample, whose PUBLIC_BASE_URL is empty (the host started
+  // before it was there, on the test's settings). The host in this process set PUBLIC_BASE_URL in process.env
+  // to its own URL; the user's shell has no such variable, so soar doctor does not inherit it.
+  cpSync(path.join(repo, 'local.settings.sample.json'), path.join(project, 'local.settings.json'));
+  const doctor = await run([soar, 'doctor'], { ...env.settings, SOAR_URL: env.host.url, PUBLIC_BASE_URL: undefined });
+  assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+  assert.match(doctor.stdout, /^ {2}✓ Approval links: links point at the local host's own URL/m);
   assert.match(doctor.stdout, /^Permissions the \d+ playbook\(s\) need, \d+ enabled and 1 disabled \(.*triage-example \(disabled\).*\):$/m);
   assert.match(doctor.stdout, /^ {2}Sentinel azureRole 'Microsoft Sentinel Responder' .*; for .*triage-example \(disabled\)/m);
   assert.match(doctor.stdout, /^ {2}✓ app http:\/\/127\.0\.0\.1:\d+: GET \/api\/playbooks answered$/m);

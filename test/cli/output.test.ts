@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { permissionSummary, triggerSummary } from '../../src/cli/commands/remote.js';
-import { timelineText } from '../../src/cli/output.js';
+import { stepLine, timelineText } from '../../src/cli/output.js';
+import type { TimelineStep } from '../../src/operations/timeline.js';
 import type { RunDetail } from '../../src/operations/runs.js';
 
 test('soar show: every step with its start time, then its result, error or planned input', () => {
@@ -26,6 +27,22 @@ test('soar show: every step with its start time, then its result, error or plann
     '  ⧗ Approval · started 2026-01-02T03:04:09.000Z',
   ]);
   assert.equal(lines.length, 7);
+});
+
+test('the live progress line and soar show give a step the same mark, title, duration and attempts', () => {
+  const steps: TimelineStep[] = [
+    { kind: 'action', name: 'github-lockBranch', title: 'Lock branch', status: 'failed', startedAt: '2026-01-02T03:04:05.000Z', durationInMs: 2500, attempts: 3, error: 'HTTP 403' },
+    { kind: 'action', name: 'sentinel-addComment', title: 'Add comment', status: 'planned', startedAt: '2026-01-02T03:04:06.000Z', durationInMs: 61_000, attempts: 1 },
+    { kind: 'event', name: 'approval-1', title: 'Approval', status: 'waiting', startedAt: '2026-01-02T03:04:09.000Z', attempts: 1 },
+  ];
+  assert.deepEqual(steps.map(stepLine), [
+    '  ✗ Lock branch (2.5 s), 3 attempts\n      HTTP 403',
+    '  ◇ Add comment (1 min 1 s) [planned]',
+    '  ⧗ Approval',
+  ]);
+  const run: RunDetail = { instanceId: 'i', playbook: 'p', status: 'Running', createdAt: 'c', lastUpdatedAt: 'u', dryRun: false, timeline: steps };
+  const heads = timelineText(run).filter((line) => / · started /.test(line)).map((line) => line.replace(/ · started .*$/, ''));
+  assert.deepEqual(heads, steps.map((s) => stepLine(s).split('\n')[0]!.replace(/ \[planned\]$/, '')));
 });
 
 test('soar playbooks: the trigger summary and the permissions of each playbook', () => {

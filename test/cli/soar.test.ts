@@ -87,15 +87,21 @@ test('soar run --dry-run on a fixture incident file shows the plan and changes n
   assert.equal(JSON.stringify(env.sandbox.world().sentinel.incidents.find((i) => i.name === 'inc-repo-deleted-github')!.properties.labels), before);
 });
 
-test('soar approve and cancel act on running runs; errors and usage have their exit codes', async () => {
-  const started = await soar(['run', 'ops-approval', '--incident', '107', '--json']);
+/** Starts ops-approval on an incident and waits until its approval is pending; the run id. */
+async function pendingApproval(incidentNumber: string): Promise<string> {
+  const started = await soar(['run', 'ops-approval', '--incident', incidentNumber, '--json']);
   assert.equal(started.code, 0, started.stderr);
   const id = (JSON.parse(started.stdout) as { instanceId: string }).instanceId;
   for (let i = 0; i < 200; i++) {
     const run = (await env.api<RunDetail>('GET', `/api/runs/${id}`)).body;
-    if ((run.customStatus as { approval?: { status: string } } | undefined)?.approval?.status === 'pending') break;
+    if ((run.customStatus as { approval?: { status: string } } | undefined)?.approval?.status === 'pending') return id;
     await new Promise((r) => setTimeout(r, 50));
   }
+  throw new Error(`${id}: no pending approval`);
+}
+
+test('soar approve and cancel act on running runs; errors and usage have their exit codes', async () => {
+  const id = await pendingApproval('107');
   const approved = await soar(['approve', id, '--approver', 'carol@contoso.com']);
   assert.equal(approved.code, 0, approved.stderr);
   assert.equal(approved.stdout.trim(), `Approved ${id} as carol@contoso.com.`);
@@ -124,6 +130,19 @@ test('soar approve and cancel act on running runs; errors and usage have their e
   const unreachable = await soar(['playbooks'], { SOAR_URL: 'http://127.0.0.1:9' });
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, /Cannot reach http:\/\/127\.0\.0\.1:9/);
+});
+
+test('soar approve: an empty SOAR_APPROVER counts as unset, so the approver is $USER', async () => {
+  const id = await pendingApproval('110');
+  const nobody = await soar(['approve', id], { SOAR_APPROVER: '', USER: '' });
+  assert.equal(nobody.code, 2);
+  assert.match(nobody.stderr, /Name the approver with --approver <e-mail> \(or SOAR_APPROVER\)/);
+  const approved = await soar(['approve', id], { SOAR_APPROVER: '', USER: 'carol@contoso.com' });
+  assert.equal(approved.code, 0, approved.stderr);
+  assert.equal(approved.stdout.trim(), `Approved ${id} as carol@contoso.com.`);
+  const run = await env.finished<RunDetail>(id);
+  assert.equal(run.status, 'Completed');
+  assert.equal((run.customStatus as { approval?: { status: string; by?: string } }).approval?.by, 'carol@contoso.com');
 });
 
 test('soar replay: an exported run replays against its code and fails, naming the step, against an incompatible edit', async () => {

@@ -77,11 +77,16 @@ test('a Failed instance: the status answer with 200 (the extension passes return
   assert.equal((await fetch(`${webhook}/instances/wait-6?returnInternalServerErrorOnFailure=true&${code}`)).status, 500);
 });
 
-test('a polling interval longer than the timeout: 400, after the instance has started (as the extension checks it)', async () => {
+test('a polling interval longer than the timeout: 400, and no instance is started (the extension starts it first)', async () => {
   const res = await startAndWait('awaitDecision', 'wait-7', 'timeout=1&pollingInterval=2', '{}');
   assert.equal(res.status, 400);
   assert.equal(((await res.json()) as { Message: string }).Message, 'Total timeout 1 should be bigger than retry timeout 2');
-  assert.equal((await host.durable.getStatus('wait-7'))?.name, 'awaitDecision');
+  assert.equal(await host.durable.getStatus('wait-7'), undefined);
+  assert.equal((await fetch(`${webhook}/instances/wait-7?${code}`)).status, 404);
+  // Without an instance id, nothing was started under a generated one either.
+  const before = (await host.durable.query({})).instances.length;
+  assert.equal((await fetch(`${webhook}/orchestrators/awaitDecision?timeout=1&pollingInterval=2&${code}`, { method: 'POST', body: '{}' })).status, 400);
+  assert.equal((await host.durable.query({})).instances.length, before);
 });
 
 test('closing the host ends a pending wait', async () => {

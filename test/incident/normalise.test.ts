@@ -174,6 +174,16 @@ test('workspaceInfo must agree with the incident id, and the name with its last 
   );
 });
 
+test('a field both the schema and a check across fields refuse is reported once, under one path', () => {
+  const body = fixture('repo-deleted-github');
+  body.object.name = 'n'.repeat(129); // too long for the schema, and not the id's last segment
+  const err = expectInvalid(parseUntrustedJson(JSON.stringify(body)));
+  assert.deepEqual(
+    err.details.map((d) => [d.path, d.expected]),
+    [['object.name', 'string of at most 128 characters']],
+  );
+});
+
 test('typed entity properties are checked per kind; unknown kinds pass through', () => {
   const body = fixture('repo-deleted-azdo');
   body.object.properties.relatedEntities[1].properties.address = 12;

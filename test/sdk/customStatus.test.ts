@@ -71,3 +71,14 @@ test('ctx.approval refuses what would not fit: more than 20 approvers, an over-l
   assert.throws(() => checkApprovalRequest({ ...ok, approvers: [`${'a'.repeat(250)}@contoso.com`] }), /longer than 254/);
   assert.throws(() => checkApprovalRequest({ ...ok, question: 'q'.repeat(2001) }), /question is longer than 2000 characters/);
 });
+
+test('ctx.approval refuses approvers that are not e-mail addresses, as sdk.requestApproval would, before they reach the status', () => {
+  const ok = { approvers: ['a@contoso.com'], question: 'q?', timeoutInMs: 1000 };
+  // 20 approvers of 254 characters, mostly '"' (two characters each once JSON escapes them): over 16 KB as status.
+  const quoted = Array.from({ length: maxApprovers }, (_, i) => `${String(i).padStart(2, '0')}${'"'.repeat(maxApproverLength - 14)}@contoso.com`);
+  assert.ok(quoted.every((a) => a.length === maxApproverLength));
+  assert.ok(JSON.stringify(quoted).length * 2 > extensionLimitBytes, 'as status, these approvers alone would fail the run');
+  assert.throws(() => checkApprovalRequest({ ...ok, approvers: quoted }), /^Error: ctx\.approval: approver 1 of 20 is not an e-mail address$/);
+  assert.throws(() => checkApprovalRequest({ ...ok, approvers: ['a@contoso.com', 'carol'] }), /approver 2 of 2 is not an e-mail address/);
+  assert.throws(() => checkApprovalRequest({ ...ok, approvers: ['a@contoso.com', 'b@contoso.com', ''] }), /approver 3 of 3 is not an e-mail address/);
+});

@@ -122,6 +122,20 @@ test('a long playbook keeps its custom status under the 16 KB the Durable extens
   assert.ok(custom.completedSteps[0]!.startsWith('Step 280 '));
 });
 
+test('approvers that are not e-mail addresses fail the run as such, before the custom status would outgrow 16 KB', async () => {
+  const id = `sdk-quoted-approvers-${++runs}`;
+  await h.start('playbook-sdk-quoted-approvers', id, incidentInput('new-country-azdo'));
+  const status = await h.settle(id);
+  assert.equal(status.runtimeStatus, 'Failed');
+  const output = JSON.stringify(status.output);
+  assert.match(output, /ctx\.approval: approver 1 of 20 is not an e-mail address/);
+  assert.doesNotMatch(output, /custom status|KB/i);
+  const custom = status.customStatus as { step: string; approval?: unknown };
+  assert.ok(JSON.stringify(custom).length * 2 < 16 * 1024, `${JSON.stringify(custom).length} characters`);
+  assert.equal(custom.approval, undefined, 'the approval was never published');
+  assert.equal(h.outbox().length, 0, 'nobody was asked');
+});
+
 test('a playbook that calls an action it does not declare fails, naming the action', async () => {
   const id = `sdk-undeclared-${++runs}`;
   await h.start('playbook-sdk-undeclared', id, incidentInput('new-country-azdo'));

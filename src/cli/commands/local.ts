@@ -66,14 +66,25 @@ interface ActionInfo {
   permissions: readonly Permission[];
 }
 
-/** Settings the app reads: each check passes when one of the alternatives is complete. */
-const settingChecks: { need: string; anyOf: string[][] }[] = [
+/**
+ * Settings the app reads: each check passes when one of the alternatives is complete; `detail`, when given,
+ * says on a passing check what the settings amount to.
+ */
+const settingChecks: { need: string; anyOf: string[][]; detail?: (settings: Record<string, string>) => string }[] = [
   { need: 'Sentinel workspace', anyOf: [['SENTINEL_SUBSCRIPTION_ID', 'SENTINEL_RESOURCE_GROUP', 'SENTINEL_WORKSPACE_NAME']] },
   { need: 'E-mail (ACS)', anyOf: [['ACS_CONNECTION_STRING', 'EMAIL_SENDER_ADDRESS'], ['ACS_ENDPOINT', 'EMAIL_SENDER_ADDRESS']] },
   { need: 'GitHub', anyOf: [['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_INSTALLATION_ID'], ['GITHUB_TOKEN']] },
   { need: 'Azure DevOps', anyOf: [['AZDO_ORGANIZATION']] },
-  { need: 'Approval links', anyOf: [['APPROVAL_SIGNING_KEY', 'PUBLIC_BASE_URL']] },
+  // PUBLIC_BASE_URL may be empty (local.settings.sample.json leaves it so): the local host sets it to its own URL.
+  { need: 'Approval links', anyOf: [['APPROVAL_SIGNING_KEY']], detail: approvalLinksTarget },
 ];
+
+function approvalLinksTarget(settings: Record<string, string>): string {
+  const url = settings['PUBLIC_BASE_URL'];
+  return url
+    ? `links point at ${url} (PUBLIC_BASE_URL)`
+    : `links point at the local host's own URL, http://127.0.0.1:<port> (PUBLIC_BASE_URL is not set; the deployment sets it to the app's URL)`;
+}
 
 const endpointSettings: [string, string][] = [
   ['ARM_ENDPOINT', 'https://management.azure.com'],
@@ -109,7 +120,12 @@ export async function doctorCommand(args: ParsedArgs, io: Io): Promise<number> {
   }
   const settingResults = settingChecks.map((c) => {
     const ok = c.anyOf.some((group) => group.every((name) => settings[name]));
-    return { need: c.need, ok, missing: ok ? [] : (c.anyOf[0] as string[]).filter((name) => !settings[name]) };
+    return {
+      need: c.need,
+      ok,
+      missing: ok ? [] : (c.anyOf[0] as string[]).filter((name) => !settings[name]),
+      ...(ok && c.detail ? { detail: c.detail(settings) } : {}),
+    };
   });
   if (settings['SOAR_EXTRA_CA_FILE']) process.env['SOAR_EXTRA_CA_FILE'] = settings['SOAR_EXTRA_CA_FILE'];
   const { trustExtraCa } = await import('../../clients/trust.js');
@@ -152,7 +168,7 @@ export async function doctorCommand(args: ParsedArgs, io: Io): Promise<number> {
     );
   }
   io.out('Settings:');
-  for (const s of settingResults) io.out(`  ${s.ok ? '✓' : '✗'} ${s.need}${s.ok ? '' : `: missing ${s.missing.join(', ')}`}`);
+  for (const s of settingResults) io.out(`  ${s.ok ? '✓' : '✗'} ${s.need}${s.ok ? (s.detail ? `: ${s.detail}` : '') : `: missing ${s.missing.join(', ')}`}`);
   io.out('Endpoints:');
   for (const e of endpoints) io.out(`  ${e.ok ? '✓' : '✗'} ${e.name} ${e.url}: ${e.detail}`);
   io.out(`  ${app.ok ? '✓' : '✗'} app ${app.url}: ${app.detail}`);

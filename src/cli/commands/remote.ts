@@ -136,7 +136,8 @@ export async function cancelCommand(args: ParsedArgs, io: Io): Promise<number> {
 
 export async function decideCommand(decision: 'approve' | 'reject', args: ParsedArgs, io: Io): Promise<number> {
   const [id] = positionals(args, ['run']);
-  const approver = args.values.get('approver') ?? io.env['SOAR_APPROVER'] ?? io.env['USER'];
+  // An empty SOAR_APPROVER (set but blank, as `SOAR_APPROVER=` leaves it) counts as unset; so does an empty USER.
+  const approver = args.values.get('approver') ?? (io.env['SOAR_APPROVER'] || io.env['USER']);
   if (!approver) throw new UsageError('Name the approver with --approver <e-mail> (or SOAR_APPROVER).');
   const { body } = await callApi<unknown>(targetFrom(args.values, io.env, io.cwd), 'POST', `/api/runs/${encodeURIComponent(id as string)}/approval`, { decision, approver });
   if (args.switches.has('json')) io.out(JSON.stringify(body, null, 2));

@@ -97,19 +97,21 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
 
   if (head === 'orchestrators' && a && segments.length <= 3 && method === 'POST') {
     const inputJson = jsonBody(await readBody(req), 'body');
-    const id = await runtime.startNewJson(a, { instanceId: b, inputJson, version: q.get('version') ?? undefined });
-    const payload = runtime.managementPayload(id);
     // createAndWaitOnNewInstancePostUri: with both timeout and pollingInterval (seconds), the extension waits
     // for the instance to end (WaitForCompletionOrCreateCheckStatusResponseAsync).
     const timeout = q.seconds('timeout');
     const pollingInterval = q.seconds('pollingInterval');
-    if (timeout === undefined || pollingInterval === undefined) {
+    const wait = timeout !== undefined && pollingInterval !== undefined;
+    if (wait && pollingInterval > timeout) {
+      // Deliberately unlike the extension, which starts the instance and only then answers this 400: a bad
+      // request gets a clear error and changes nothing, so the check comes before the start.
+      throw new HttpError(400, 'InvalidRequest', `Total timeout ${timeout} should be bigger than retry timeout ${pollingInterval}`);
+    }
+    const id = await runtime.startNewJson(a, { instanceId: b, inputJson, version: q.get('version') ?? undefined });
+    const payload = runtime.managementPayload(id);
+    if (!wait) {
       sendCheckStatus(res, payload);
       return;
-    }
-    if (pollingInterval > timeout) {
-      // Checked after the instance has started, as the extension checks it.
-      throw new HttpError(400, 'InvalidRequest', `Total timeout ${timeout} should be bigger than retry timeout ${pollingInterval}`);
     }
     await sendWhenCompleted(runtime, res, q, id, payload, timeout * 1000);
     return;

@@ -83,4 +83,21 @@ export const manySteps = definePlaybook({
   },
 });
 
-export const sdkPlaybooks = [askApproval, fanOut, awaitEntities, undeclared, manySteps];
+export const quotedApprovers = definePlaybook({
+  name: 'sdk-quoted-approvers',
+  title: 'SDK test: approvers that are not addresses',
+  description: 'Asks 20 approvers of 254 characters, mostly ", which JSON escapes: over 16 KB in the custom status.',
+  version: '1.0.0',
+  when: { titlePattern: '^never$' },
+  settings: z.object({}),
+  *run(ctx) {
+    ctx.step('Ask');
+    yield* ctx.approval({
+      approvers: Array.from({ length: 20 }, (_, i) => `${String(i).padStart(2, '0')}${'"'.repeat(240)}@contoso.com`),
+      question: 'Go?',
+      timeoutInMs: 3_600_000,
+    });
+  },
+});
+
+export const sdkPlaybooks = [askApproval, fanOut, awaitEntities, undeclared, manySteps, quotedApprovers];
