@@ -33,7 +33,7 @@ import type {
   StepResult,
   WaitForEntitiesOptions,
 } from './playbook.js';
-import { approverAddress, requestApproval } from './sdkActions.js';
+import { approverAddress, maxApproverLength, maxApprovers, maxQuestionLength, requestApproval } from './sdkActions.js';
 
 export type StepStatus = 'succeeded' | 'planned' | 'failed';
 
@@ -81,10 +81,6 @@ export interface RunCustomStatus {
 export const maxListedSteps = 20;
 /** Step names are cut to this length in the custom status. */
 export const maxStepNameLength = 200;
-/** What ctx.approval accepts (the limits of the sdk.requestApproval action's input). */
-export const maxApprovers = 20;
-export const maxApproverLength = 254;
-export const maxQuestionLength = 2000;
 /**
  * The custom status JSON stays within this many characters: 14 KB of UTF-16, under the extension's limit
  * (DurableOrchestrationContext.SetCustomStatus: 16 KB of UTF-16, else the orchestration fails).

@@ -51,6 +51,10 @@ export const approvalIncident = z.object({
 
 /** An approver: an e-mail address. ctx.approval checks approvers with it before it publishes them in the custom status. */
 export const approverAddress = z.email();
+/** The limits of an approval request, which ctx.approval also checks before it publishes the request. */
+export const maxApprovers = 20;
+export const maxApproverLength = 254;
+export const maxQuestionLength = 2000;
 
 export const requestApproval = sdkAction({
   name: 'sdk.requestApproval',
@@ -60,8 +64,8 @@ export const requestApproval = sdkAction({
     'with the wait. The links (the credential) are never returned or logged.',
   input: z.object({
     approvalId: z.string().regex(/^approval-\d+$/),
-    approvers: z.array(approverAddress).min(1).max(20),
-    question: z.string().min(1).max(2000),
+    approvers: z.array(approverAddress).min(1).max(maxApprovers),
+    question: z.string().min(1).max(maxQuestionLength),
     timeoutInMs: z.number().int().positive(),
     playbookTitle: z.string(),
     incident: approvalIncident,

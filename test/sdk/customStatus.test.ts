@@ -2,16 +2,8 @@
 // status is larger fails in Azure), whatever the playbook names its steps and asks its approvers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  boundCustomStatus,
-  checkApprovalRequest,
-  customStatusBudget,
-  maxApproverLength,
-  maxApprovers,
-  maxListedSteps,
-  maxQuestionLength,
-  type RunCustomStatus,
-} from '../../src/sdk/context.js';
+import { boundCustomStatus, checkApprovalRequest, customStatusBudget, maxListedSteps, type RunCustomStatus } from '../../src/sdk/context.js';
+import { maxApproverLength, maxApprovers, maxQuestionLength } from '../../src/sdk/sdkActions.js';
 
 const extensionLimitBytes = 17 * 1024; // the extension rounds the UTF-16 size down to whole KB: 16.99 KB passes
 
