@@ -15,6 +15,7 @@ import {
   type IncidentData,
   type IncidentLabel,
   type IncidentOwner,
+  type KnownEntityKind,
 } from './model.js';
 import {
   armIncidentSchema,
@@ -215,8 +216,7 @@ function crossFieldErrors(body: JsonObject, isRelayBody: boolean): FieldError[] 
   if (Array.isArray(entities)) {
     entities.forEach((e, i) => {
       if (!isObject(e) || typeof e.kind !== 'string') return;
-      const given = e.kind.toLowerCase();
-      const kind = ENTITY_KINDS.find((k) => k.toLowerCase() === given);
+      const kind = knownEntityKind(e.kind);
       const properties = e.properties ?? Object.create(null);
       if (!kind || !isObject(properties)) return;
       const checked = entityProperties[kind]!.safeParse(properties);
@@ -232,8 +232,14 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** The kind as the model spells it, matched in any case; undefined for a kind the model does not type. */
+function knownEntityKind(kind: string): KnownEntityKind | undefined {
+  const given = kind.toLowerCase();
+  return ENTITY_KINDS.find((k) => k.toLowerCase() === given);
+}
+
 function normaliseEntity(e: ArmEntity): EntityData {
-  const kind = ENTITY_KINDS.find((k) => k.toLowerCase() === e.kind.toLowerCase()) ?? clean(e.kind, 64, true);
+  const kind = knownEntityKind(e.kind) ?? clean(e.kind, 64, true);
   const properties = (e.properties ?? Object.create(null)) as JsonObject;
   const friendly = properties.friendlyName;
   return {
