@@ -26,11 +26,11 @@ export class ApiError extends Error {
  * function key `npm start` generated in the nearest .soar/host-keys.json from `cwd` up. A key from the file is
  * never sent anywhere else.
  */
-export function targetFrom(values: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv, cwd?: string): Target {
+export function targetFrom(values: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv, cwd: string): Target {
   const url = (values.get('url') || env['SOAR_URL'] || DEFAULT_URL).replace(/\/+$/, '');
   const key = values.get('key') || env['SOAR_KEY'];
   if (key) return { url, key };
-  const local = cwd !== undefined && isLocalHost(url) ? localHostKey(cwd) : undefined;
+  const local = isLocalHost(url) ? localHostKey(cwd) : undefined;
   return local ? { url, key: local.key, keyFile: local.file } : { url };
 }
 

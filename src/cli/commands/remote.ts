@@ -38,15 +38,15 @@ export function triggerSummary(trigger: CatalogueEntry['trigger']): string {
 export function permissionSummary(permissions: CatalogueEntry['permissions']): string {
   if (!permissions) return 'not declared (the playbook lists no actions; soar doctor counts every action for it)';
   if (permissions.length === 0) return 'none';
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, { api: string; grantedBy: string; names: string[] }>();
   for (const p of permissions) {
-    const group = `${p.api}|${p.grantedBy === 'arm' ? 'deployment' : 'manual'}`;
-    groups.set(group, [...(groups.get(group) ?? []), `'${p.name}'`]);
+    const grantedBy = p.grantedBy === 'arm' ? 'deployment' : 'manual';
+    const key = `${p.api} (${grantedBy})`;
+    const group = groups.get(key) ?? { api: p.api, grantedBy, names: [] };
+    group.names.push(`'${p.name}'`);
+    groups.set(key, group);
   }
-  return [...groups].map(([group, names]) => {
-    const [api, grantedBy] = group.split('|');
-    return `${api} ${names.join(', ')} (${grantedBy})`;
-  }).join('; ');
+  return [...groups.values()].map((g) => `${g.api} ${g.names.join(', ')} (${g.grantedBy})`).join('; ');
 }
 
 export async function playbooksCommand(args: ParsedArgs, io: Io): Promise<number> {
