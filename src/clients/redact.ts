@@ -11,13 +11,13 @@ const REDACTED = '[REDACTED]';
 // Each group's required text is in its MAY_MATCH test: add a pattern's there too.
 
 /** Credential shapes that no ordinary text has: private keys, GitHub tokens, JWTs. */
-const CREDENTIAL_SHAPES: ReadonlyArray<[RegExp, string]> = [
+const CREDENTIAL_SHAPES: readonly RegExp[] = [
   // PEM private keys, whole block.
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
   // GitHub tokens: classic and fine-grained PATs, app installation, OAuth, user-to-server and refresh tokens.
-  [/\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})/g, REDACTED],
+  /\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})/g,
   // JWTs (three base64url parts, the first being a JSON header).
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
+  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
 ];
 const CREDENTIAL_SHAPES_MAY_MATCH = /-----BEGIN|gh[pousr]_|github_pat_|eyJ/;
 
@@ -68,7 +68,7 @@ export function redactor(options: { carriers?: boolean } = {}): (text: string) =
   return (text) => {
     let out = text;
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    if (CREDENTIAL_SHAPES_MAY_MATCH.test(out)) for (const [pattern, replacement] of CREDENTIAL_SHAPES) out = out.replace(pattern, replacement);
+    if (CREDENTIAL_SHAPES_MAY_MATCH.test(out)) for (const pattern of CREDENTIAL_SHAPES) out = out.replace(pattern, REDACTED);
     if (carriers && CARRIERS_MAY_MATCH.test(out)) for (const [pattern, replacement] of CARRIERS) out = out.replace(pattern, replacement);
     return out;
   };
