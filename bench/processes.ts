@@ -43,6 +43,27 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The run with the median rate: on a VM whose speed drifts, the typical one (best-of would flatter). */
+export function medianRun<T extends { perSecond: number }>(runs: T[]): T {
+  const byRate = [...runs].sort((a, b) => a.perSecond - b.perSecond);
+  return byRate[Math.floor((byRate.length - 1) / 2)]!;
+}
+
+/** The rate's range over the runs, for a table cell: "612–1,004". */
+export function rateRange(runs: { perSecond: number }[]): string {
+  const rates = runs.map((r) => Math.round(r.perSecond));
+  return `${Math.min(...rates)}–${Math.max(...rates)}`;
+}
+
+/** How many times each variant runs: BENCH_ROUNDS, or the benchmark's default. */
+export function benchRounds(defaultRounds: number): number {
+  const setting = process.env.BENCH_ROUNDS;
+  if (setting === undefined || setting === '') return defaultRounds;
+  const value = Number(setting);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`BENCH_ROUNDS must be a positive integer, got "${setting}".`);
+  return value;
+}
+
 export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
