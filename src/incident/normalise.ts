@@ -186,7 +186,13 @@ function crossFieldErrors(body: JsonObject, isRelayBody: boolean): FieldError[] 
   if (!isObject(arm)) return [];
   const prefix: (string | number)[] = isRelayBody ? ['object'] : [];
   const errors: FieldError[] = [];
-  const id = typeof arm.id === 'string' ? INCIDENT_ID_PATTERN.exec(arm.id) : null;
+  let id = typeof arm.id === 'string' ? INCIDENT_ID_PATTERN.exec(arm.id) : null;
+  // The id names the runs, and so reaches logs and run history: it may not carry a credential, and its segments are
+  // not quoted in the other errors.
+  if (id && redactIncidentText(id[0]) !== id[0]) {
+    errors.push({ path: formatPath([...prefix, 'id']), expected: 'an incident ARM id with no credential in it', received: 'an id holding a credential' });
+    id = null;
+  }
   if (id && isRelayBody && isObject(body.workspaceInfo)) {
     const info = body.workspaceInfo;
     const pairs: [string, string][] = [

@@ -3,6 +3,7 @@
 // wherever a field is optional, because Logic Apps bodies carry them.
 import { z } from 'zod';
 import { CLASSIFICATIONS, EVENT_TYPES, SEVERITIES, STATUSES } from './model.js';
+import { redactor } from '../clients/redact.js';
 import { parseIsoDateTime } from './time.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -194,7 +195,9 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return `array(${v.length})`;
   if (typeof v === 'object') return 'object';
   if (typeof v === 'string') {
-    const preview = v.length > 40 ? `${v.slice(0, 40)}…` : v;
+    // Error answers end up in the relay's run history: a credential in the rejected value is not echoed.
+    const shown = redactor({ carriers: false })(v);
+    const preview = shown.length > 40 ? `${shown.slice(0, 40)}…` : shown;
     return `string ${JSON.stringify(preview)}${v.length > 40 ? ` (${v.length} characters)` : ''}`;
   }
   return `${typeof v} ${String(v)}`;

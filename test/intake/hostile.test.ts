@@ -30,6 +30,8 @@ type Case = {
   code?: string;
   message?: string | RegExp;
   paths?: string[];
+  /** Text the answer must not echo. */
+  absent?: string;
 };
 
 /** The fixture incident's properties as these cases edit them, with values valid or not. */
@@ -51,6 +53,8 @@ const props = (mutate: (p: EditableProperties) => void) => {
   mutate(body.object.properties as EditableProperties);
   return body;
 };
+
+const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
 
 const cases: Case[] = [
   // Not JSON at all
@@ -283,6 +287,9 @@ const cases: Case[] = [
     message: 'The body exceeds 1048576 bytes.',
   },
   { name: 'body over 1 MiB, chunked (no length)', send: () => postChunked(1024 * 1024 + 10), status: 413, code: 'payload_too_large' },
+  // Credentials where the answer or a run id would carry them
+  { name: 'incident id holding a GitHub token', send: () => h.post(named(relay(), token)), status: 400, code: 'invalid_incident', paths: ['object.id'], absent: token },
+  { name: 'a token as the severity', send: () => h.post(props((p) => (p.severity = token))), status: 400, code: 'invalid_incident', paths: ['object.properties.severity'], absent: token },
   // Keys (the host enforces authLevel function: 401, empty body)
   { name: 'missing key', send: () => h.post(relay(), { key: null }), status: 401 },
   { name: 'wrong key', send: () => h.post(relay(), { key: 'not-the-key' }), status: 401 },
@@ -325,6 +332,7 @@ for (const c of cases) {
     } else if (c.status === 401) {
       assert.equal(res.text, '');
     }
+    if (c.absent) assert.equal(res.text.includes(c.absent), false, res.text.slice(0, 500));
     assert.deepEqual(await h.instanceIds(), before, 'no instance was started');
   });
 }
@@ -380,7 +388,6 @@ test('accepts: invisible and line-breaking characters are removed from single-li
 });
 
 test('accepts: credentials in any incident text are redacted before they reach the run', async () => {
-  const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
   const body = props((p) => {
     p.title = `Secret ${token} committed`;
     p.description = `Leaked token ${token} found`;
