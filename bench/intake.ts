@@ -79,11 +79,11 @@ export async function benchIntake(options: BenchIntakeOptions = {}): Promise<Ben
     const floors: Measurement[] = [];
     const intakes: Measurement[] = [];
     let profile: CpuProfile | undefined;
-    for (let round = 0; round < rounds; round++) {
-      baselines.push(await measure(host, loader, phase('/api/bench/ping', `inc-bench-${round}-`, deliveries, 202)));
-      floors.push(await measure(host, loader, phase('/api/bench/schedule', `inc-bench-${round}-`, deliveries, 202)));
-      const profiled = profilePath !== undefined && round === rounds - 1;
-      intakes.push(await measure(host, loader, phase('/api/incidents', `inc-bench-${round}-`, deliveries, 202), profiled));
+    for (let turn = 0; turn < rounds; turn++) {
+      baselines.push(await measure(host, loader, phase('/api/bench/ping', `inc-bench-${turn}-`, deliveries, 202)));
+      floors.push(await measure(host, loader, phase('/api/bench/schedule', `inc-bench-${turn}-`, deliveries, 202)));
+      const profiled = profilePath !== undefined && turn === rounds - 1;
+      intakes.push(await measure(host, loader, phase('/api/incidents', `inc-bench-${turn}-`, deliveries, 202), profiled));
       profile = intakes.at(-1)!.profile ?? profile;
     }
     const result = medianRun(intakes);
