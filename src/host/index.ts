@@ -152,21 +152,20 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     const server: HostServer = await listen({ mounts, triggers, logger }, port);
     cleanups.push(() => server.close());
     baseUrl = `http://127.0.0.1:${server.port}`;
-    // As Core Tools does: without WEBSITE_HOSTNAME, durable-functions rewrites every management URL to :7071.
-    if (!process.env.WEBSITE_HOSTNAME) {
-      process.env.WEBSITE_HOSTNAME = `127.0.0.1:${server.port}`;
+    // Set only when empty, and put back on close:
+    // - as Core Tools does: without WEBSITE_HOSTNAME, durable-functions rewrites every management URL to :7071;
+    // - the app's approval and run links (PUBLIC_BASE_URL) point at this host, so they follow --port (the app's
+    //   own fallback is http://localhost:7071).
+    for (const [name, value] of [
+      ['WEBSITE_HOSTNAME', `127.0.0.1:${server.port}`],
+      [publicBaseUrlSetting, baseUrl],
+    ] as const) {
+      const previous = process.env[name];
+      if (previous) continue;
+      process.env[name] = value;
       cleanups.push(() => {
-        delete process.env.WEBSITE_HOSTNAME;
-      });
-    }
-    // The app's approval and run links (PUBLIC_BASE_URL) point at this host unless a URL is configured, so they
-    // follow --port (the app's own fallback is http://localhost:7071).
-    if (!process.env[publicBaseUrlSetting]) {
-      const previous = process.env[publicBaseUrlSetting];
-      process.env[publicBaseUrlSetting] = baseUrl;
-      cleanups.push(() => {
-        if (previous === undefined) delete process.env[publicBaseUrlSetting];
-        else process.env[publicBaseUrlSetting] = previous;
+        if (previous === undefined) delete process.env[name];
+        else process.env[name] = previous;
       });
     }
 

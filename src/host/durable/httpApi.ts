@@ -143,11 +143,7 @@ async function route(runtime: DurableRuntime, req: IncomingMessage, res: ServerR
   }
   if (head === 'instances' && a && !b) {
     if (method === 'GET') {
-      const status = await runtime.getStatus(a, {
-        showHistory: q.bool('showHistory', false),
-        showHistoryOutput: q.bool('showHistoryOutput', false),
-        showInput: q.bool('showInput', true),
-      });
+      const status = await runtime.getStatus(a, statusOptions(q));
       if (!status) throw new InstanceNotFoundError(a);
       const code = statusCode(status, q.bool('returnInternalServerErrorOnFailure', false));
       // HttpApiHandler.HandleGetStatusRequestAsync: a 202 points back at the request and asks for 5 s.
@@ -244,13 +240,7 @@ async function sendWhenCompleted(
   timeoutMs: number,
 ): Promise<void> {
   const completed = await runtime.waitForCompletion(id, timeoutMs);
-  const status = completed
-    ? await runtime.getStatus(id, {
-        showHistory: q.bool('showHistory', false),
-        showHistoryOutput: q.bool('showHistoryOutput', false),
-        showInput: q.bool('showInput', true),
-      })
-    : undefined;
+  const status = completed ? await runtime.getStatus(id, statusOptions(q)) : undefined;
   if (!status || runningStatuses.has(status.runtimeStatus)) {
     sendCheckStatus(res, payload);
   } else if (status.runtimeStatus === 'Completed') {
@@ -258,6 +248,15 @@ async function sendWhenCompleted(
   } else {
     send(res, statusCode(status, false), status);
   }
+}
+
+/** What a status answer shows, from the query: history off, input on, unless asked otherwise. */
+function statusOptions(q: Query): { showHistory: boolean; showHistoryOutput: boolean; showInput: boolean } {
+  return {
+    showHistory: q.bool('showHistory', false),
+    showHistoryOutput: q.bool('showHistoryOutput', false),
+    showInput: q.bool('showInput', true),
+  };
 }
 
 /** The extension's check-status answer (CreateCheckStatusResponseMessage): 202, Location, Retry-After: 10. */
