@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { fixture, fixtureText, IntakeHarness } from './harness.js';
+import { fixture, fixtureText, IntakeHarness, renamed } from './harness.js';
 import type { PlaybookRunInput } from '../../src/routing/index.js';
 import type { IntakeTestRunOutput } from '../apps/intake/index.js';
 
@@ -67,8 +67,7 @@ test('the orchestration sees the typed incident: accounts and custom details', a
 
 test('an incident nothing matches answers 200 with the reason and starts nothing', async () => {
   const body = fixture('repo-deleted-github');
-  body.object.id = body.object.id.replace('inc-repo-deleted-github', 'inc-unmatched');
-  body.object.name = 'inc-unmatched';
+  renamed(body, 'inc-unmatched');
   body.object.properties.relatedAnalyticRuleIds = [];
   body.object.properties.alerts = [];
   const before = (await h.runs()).length;
@@ -137,8 +136,7 @@ test('two updates within one second are two runs: the id keeps the milliseconds 
 test('a 128-character incident name: the run id is shortened to 100 characters, deterministic and unique', async () => {
   const post = (name: string) => {
     const body = fixture('repo-deleted-github');
-    body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
-    body.object.name = name;
+    renamed(body, name);
     return h.post(body);
   };
   const [a, b] = ['A'.repeat(120) + '-0000001', 'a'.repeat(120) + '-0000002'];
@@ -160,8 +158,7 @@ test('a 128-character incident name: the run id is shortened to 100 characters, 
 test('the longest playbook name on an Update of a GUID-named incident: the id still fits in 100 characters', async () => {
   const body = fixture('repo-deleted-github');
   const name = '6F1E2D3C-4B5A-4978-8A6B-5C4D3E2F1A0B';
-  body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
-  body.object.name = name;
+  renamed(body, name);
   body.objectEventType = 'Update';
   body.object.properties.lastModifiedTimeUtc = '2026-11-20T08:00:02.1234567Z';
   body.object.properties.labels = [{ labelName: 'long-playbook-name', labelType: 'User' }];
@@ -176,8 +173,7 @@ test('the longest playbook name on an Update of a GUID-named incident: the id st
 
 test('when the durable runtime refuses the only run: 503 naming the playbook, the delivery recorded, and it can be retried', async () => {
   const body = fixture('repo-deleted-azdo');
-  body.object.id = body.object.id.replace('inc-repo-deleted-azdo', 'inc-broken');
-  body.object.name = 'inc-broken';
+  renamed(body, 'inc-broken');
   body.object.properties.alerts = [];
   body.object.properties.relatedAnalyticRuleIds = [];
   body.object.properties.labels = [{ labelName: 'broken-wiring', labelType: 'User' }];
@@ -200,8 +196,7 @@ test('when the durable runtime refuses the only run: 503 naming the playbook, th
 
 test('when one of two runs is refused: the other starts, 503 lists both, the ledger records both, a retry retries only the refused one', async () => {
   const body = fixture('repo-deleted-azdo');
-  body.object.id = body.object.id.replace('inc-repo-deleted-azdo', 'inc-mixed');
-  body.object.name = 'inc-mixed';
+  renamed(body, 'inc-mixed');
   body.object.properties.alerts = [];
   body.object.properties.relatedAnalyticRuleIds = [];
   body.object.properties.severity = 'High'; // notify-soc

@@ -19,6 +19,12 @@ export type RelayBody = {
   object: { id: string; name: string; properties: Record<string, unknown> & { title?: string; relatedEntities: unknown[] } };
 } & Record<string, unknown>;
 export const fixture = (name: string): RelayBody => JSON.parse(fixtureText(name)) as RelayBody;
+/** The body with its incident renamed: the last segment of its id, and its name. */
+export const renamed = (body: RelayBody, name: string): RelayBody => {
+  body.object.id = body.object.id.replace(/[^/]+$/, name);
+  body.object.name = name;
+  return body;
+};
 
 /** What the intake endpoints answer, as these tests read it: an acceptance, a refusal or a ledger page. */
 export interface IntakeReply {

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { PlaybookRunInput } from '../../src/routing/index.js';
-import { fixture, IntakeHarness, type IntakeReply, type RelayBody } from './harness.js';
+import { fixture, IntakeHarness, renamed, type IntakeReply, type RelayBody } from './harness.js';
 
 let h: IntakeHarness;
 const prototypeKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -42,12 +42,6 @@ interface EditableProperties {
 }
 
 const relay = () => fixture('repo-deleted-github');
-/** The body with the incident renamed (its id and name). */
-const named = (body: RelayBody, name: string): RelayBody => {
-  body.object.id = body.object.id.replace('inc-repo-deleted-github', name);
-  body.object.name = name;
-  return body;
-};
 const props = (mutate: (p: EditableProperties) => void) => {
   const body = relay();
   mutate(body.object.properties as EditableProperties);
@@ -192,8 +186,8 @@ const cases: Case[] = [
   },
   // Incident names are ASCII: under case-insensitive Unicode matching U+017F would pass as "s" and the Kelvin sign
   // as "k", and their run ids would collide with those of other incidents.
-  { name: 'incident name with U+017F (long s)', send: () => h.post(named(relay(), 'inc-x\u017Fb')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
-  { name: 'incident name with the Kelvin sign', send: () => h.post(named(relay(), 'inc-\u212Aelvin')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
+  { name: 'incident name with U+017F (long s)', send: () => h.post(renamed(relay(), 'inc-x\u017Fb')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
+  { name: 'incident name with the Kelvin sign', send: () => h.post(renamed(relay(), 'inc-\u212Aelvin')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
   { name: 'workspace name with the Kelvin sign', send: () => h.post(JSON.stringify(relay()).replaceAll('soc-workspace', 'soc-wor\u212Aspace')), status: 400, code: 'invalid_incident', paths: ['object.id'] },
   { name: 'name that is not the id', send: () => h.post({ ...relay(), object: { ...relay().object, name: 'inc-other' } }), status: 400, code: 'invalid_incident', paths: ['object.name'] },
   {
@@ -288,7 +282,7 @@ const cases: Case[] = [
   },
   { name: 'body over 1 MiB, chunked (no length)', send: () => postChunked(1024 * 1024 + 10), status: 413, code: 'payload_too_large' },
   // Credentials where the answer or a run id would carry them
-  { name: 'incident id holding a GitHub token', send: () => h.post(named(relay(), token)), status: 400, code: 'invalid_incident', paths: ['object.id'], absent: token },
+  { name: 'incident id holding a GitHub token', send: () => h.post(renamed(relay(), token)), status: 400, code: 'invalid_incident', paths: ['object.id'], absent: token },
   { name: 'a token as the severity', send: () => h.post(props((p) => (p.severity = token))), status: 400, code: 'invalid_incident', paths: ['object.properties.severity'], absent: token },
   // Keys (the host enforces authLevel function: 401, empty body)
   { name: 'missing key', send: () => h.post(relay(), { key: null }), status: 401 },
@@ -350,7 +344,7 @@ test('error details say what was expected and what came', async () => {
 
 // Accepted, but hostile: what reaches the run is neutralised.
 async function acceptedInput(name: string, body: RelayBody, contentType?: string): Promise<PlaybookRunInput> {
-  const res = await h.post(named(body, name), contentType ? { contentType } : {});
+  const res = await h.post(renamed(body, name), contentType ? { contentType } : {});
   assert.equal(res.status, 202, res.text.slice(0, 500));
   const status = await h.completed(res.json.runs[0].instanceId);
   return status.input as PlaybookRunInput;
@@ -491,8 +485,7 @@ test('accepts: a URL entity pointing at a local server is never fetched', async 
 
 test('parallel duplicate deliveries start one run per playbook; every answer names it', async () => {
   const body = fixture('secret-committed-github');
-  body.object.id = body.object.id.replace('inc-secret-committed-github', 'inc-parallel');
-  body.object.name = 'inc-parallel';
+  renamed(body, 'inc-parallel');
   const before = await h.runs();
   const answers = await Promise.all(Array.from({ length: 25 }, () => h.post(body)));
   assert.ok(answers.every((a) => a.status === 202));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fixture, IntakeHarness } from './harness.js';
+import { fixture, IntakeHarness, renamed } from './harness.js';
 
 let h: IntakeHarness;
 before(async () => {
@@ -18,8 +18,7 @@ test('every accepted delivery is recorded and queryable, newest first', async ()
   const unmatched = fixture('repo-deleted-azdo');
   unmatched.object.properties.alerts = [];
   unmatched.object.properties.relatedAnalyticRuleIds = [];
-  unmatched.object.id = unmatched.object.id.replace('inc-repo-deleted-azdo', 'inc-ledger-unmatched');
-  unmatched.object.name = 'inc-ledger-unmatched';
+  renamed(unmatched, 'inc-ledger-unmatched');
   unmatched.object.properties.incidentNumber = 900;
   const third = await h.post(unmatched);
   assert.deepEqual([first.status, second.status, third.status], [202, 202, 200]);
@@ -108,8 +107,7 @@ test('only ISO 8601 date-times with a zone and plain decimal numbers are taken; 
 test('concurrent deliveries are each recorded exactly once, each in one ledger instance named after its first record', async () => {
   const bodies = Array.from({ length: 30 }, (_, i) => {
     const body = fixture('repo-deleted-azdo');
-    body.object.id = body.object.id.replace('inc-repo-deleted-azdo', `inc-ledger-burst-${i}`);
-    body.object.name = `inc-ledger-burst-${i}`;
+    renamed(body, `inc-ledger-burst-${i}`);
     body.object.properties.incidentNumber = 1000 + i;
     return body;
   });
@@ -150,8 +148,7 @@ test('ledger instances written before batching (one record as the input) are sti
 test('pages: newest first, `next` until the last page, each record exactly once', async () => {
   const bodies = Array.from({ length: 25 }, (_, i) => {
     const body = fixture('repo-deleted-azdo');
-    body.object.id = body.object.id.replace('inc-repo-deleted-azdo', `inc-ledger-page-${i}`);
-    body.object.name = `inc-ledger-page-${i}`;
+    renamed(body, `inc-ledger-page-${i}`);
     body.object.properties.incidentNumber = 4000 + i;
     return body;
   });
